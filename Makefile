@@ -1,0 +1,51 @@
+# The two commands of the README are `make book` and `make test`; each sets up .venv first if missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book test serve refresh validate lint bench setup browser clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Build the book into _build/html (validate data, execute chapters with papermill, compile, publish).
+book: $(STAMP)
+	$(PY) -m report build $(ARGS)
+
+## Run every test: unit, data, parameters, pipeline, built HTML, browser, and nbval on the notebooks.
+test: $(STAMP) browser
+	$(PY) -m pytest -p no:cacheprovider tests
+	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg chapters appendix
+
+## Debian's chromium for the browser tests (Playwright drives it via executable_path).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+serve:
+	$(PY) -m http.server --directory _build/html 8000
+
+refresh: $(STAMP)
+	$(PY) -m report refresh
+
+validate: $(STAMP)
+	$(PY) -m report validate
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check report tests bench
+
+bench: $(STAMP)
+	$(PY) bench/bench.py $(ARGS)
+
+clean:
+	rm -rf _build

@@ -1,0 +1,319 @@
+"""Stage, execute, compile and publish the book; refresh the committed notebooks.
+
+``build``: validate the data, resolve parameters, execute every notebook into a staging
+copy under ``_build/stage`` (never writing to ``chapters/``), compile it with Jupyter
+Book (warnings are errors) and swap the result into ``_build/html`` only when every
+step succeeded. ``refresh``: execute the committed notebooks in place with their
+defaults (what a maintainer commits after changing data).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from report import cache, data, execute, paths, toc
+from report import params as params_mod
+
+#: Files and folders copied into the staging copy besides the toc's documents.
+BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib", "_static", "logo.svg"]
+
+
+class BuildError(RuntimeError):
+    """A step of the build failed; the published book was left as it was."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    html: Path
+    results: list[execute.Result] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    compile_seconds: float = 0.0
+    total_seconds: float = 0.0
+    changed_figures: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A human summary: time per chapter, figures changed, where the book is."""
+        lines = ["Chapters:"]
+        for result in self.results:
+            lines.append(f"  {result.name:<18} executed in {result.seconds:5.1f}s")
+        for name in self.reused:
+            lines.append(f"  {name:<18} reused (inputs unchanged)")
+        lines.append(f"Compiled in {self.compile_seconds:.1f}s; total {self.total_seconds:.1f}s.")
+        if self.changed_figures:
+            lines.append("Key figures changed since the last build:")
+            for row in self.changed_figures:
+                lines.append(f"  {row['chapter']}.{row['name']}: {row['old']} -> {row['new']}")
+        else:
+            lines.append("No key figure changed since the last build.")
+        lines.append(f"The book is in {self.html}")
+        lines.append(f"Serve it with: python -m http.server --directory {self.html} 8000")
+        return "\n".join(lines)
+
+
+def _sync_file(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` only when the bytes differ (keeps mtimes for Sphinx)."""
+    if dst.is_file() and dst.read_bytes() == src.read_bytes():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def _sync_tree(src: Path, dst: Path) -> None:
+    keep = set()
+    for item in src.rglob("*"):
+        if item.is_file() and "__pycache__" not in item.parts:
+            rel = item.relative_to(src)
+            keep.add(rel)
+            _sync_file(item, dst / rel)
+    if dst.exists():
+        for item in dst.rglob("*"):
+            if item.is_file() and item.relative_to(dst) not in keep:
+                item.unlink()
+
+
+def stage_sources(root: Path, stage: Path, data_dir: Path) -> None:
+    """Copy the book's non-notebook sources and the data in use into ``stage``."""
+    stage.mkdir(parents=True, exist_ok=True)
+    for name in BOOK_FILES:
+        src = root / name
+        if src.is_dir():
+            _sync_tree(src, stage / name)
+        elif src.is_file():
+            _sync_file(src, stage / name)
+    for entry in toc.entries(root):
+        doc = toc.document(entry, root)
+        if doc.suffix == ".md":
+            _sync_file(doc, stage / doc.relative_to(root))
+    _sync_tree(data_dir, stage / "data")
+
+
+def jupyter_book() -> list[str]:
+    """The command that runs Jupyter Book with this interpreter."""
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book"]
+
+
+def compile_book(stage: Path, out: Path) -> Path:
+    """Run ``jupyter-book build`` on ``stage`` with warnings as errors; return the HTML folder."""
+    cmd = [
+        *jupyter_book(),
+        "build",
+        str(stage),
+        "--path-output",
+        str(out),
+        "--builder",
+        "html",
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--quiet",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        log = out / "jupyter-book.log"
+        out.mkdir(parents=True, exist_ok=True)
+        log.write_text(proc.stdout + "\n" + proc.stderr, encoding="utf-8")
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+        raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); full log: {log}\n{tail}")
+    return out / "_build" / "html"
+
+
+def publish(new_html: Path, target: Path) -> None:
+    """Swap a finished HTML folder into place; the old one is removed only afterwards."""
+    staged = target.with_name(f".{target.name}-incoming")
+    old = target.with_name(f".{target.name}-previous")
+    for leftover in (staged, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(new_html, staged)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(staged, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def glued(nb_path: Path) -> dict[str, str]:
+    """Every glued value of an executed notebook (name -> text/plain)."""
+    nb = nbformat.read(str(nb_path), as_version=4)
+    found = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if meta and "name" in meta:
+                prefix = meta.get("mime_prefix", "")
+                text = out.get("data", {}).get(f"{prefix}text/plain", "")
+                try:
+                    found[meta["name"]] = str(ast.literal_eval(text))
+                except (ValueError, SyntaxError):
+                    found[meta["name"]] = text
+    return found
+
+
+def figure_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[dict]:
+    """Glued values that differ between two builds (added ones count; removed ones too)."""
+    rows = []
+    for chapter in sorted(set(old) | set(new)):
+        before, after = old.get(chapter, {}), new.get(chapter, {})
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) != after.get(name):
+                rows.append(
+                    {
+                        "chapter": chapter,
+                        "name": name,
+                        "old": before.get(name, "(none)"),
+                        "new": after.get(name, "(none)"),
+                    }
+                )
+    return rows
+
+
+def build(
+    root: Path = paths.ROOT,
+    params_file: Path | None = None,
+    scenario: str | None = None,
+    cli_params: list[str] | None = None,
+    data_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] = print,
+) -> BuildReport:
+    """Build the book into ``root/_build/html``; raise before touching it on any failure."""
+    started = time.perf_counter()
+    build_dir = root / "_build"
+    stage = build_dir / "stage"
+    chosen_data = Path(data_dir).resolve() if data_dir else root / "data"
+
+    progress(f"[1/5] validating the data in {chosen_data}")
+    data.ensure_valid(chosen_data)
+
+    progress("[2/5] resolving parameters")
+    notebooks = toc.notebooks(root)
+    overrides = params_mod.resolve(
+        notebooks,
+        params_file=Path(params_file) if params_file else root / "params.yaml",
+        scenario=scenario,
+        cli=cli_params or [],
+        data_dir=Path(data_dir).resolve() if data_dir else None,
+    )
+
+    if force and build_dir.exists():
+        for sub in ("stage", "sphinx", "cache"):
+            shutil.rmtree(build_dir / sub, ignore_errors=True)
+    stage_sources(root, stage, chosen_data)
+
+    store = cache.Cache(build_dir / "cache", root, chosen_data)
+    todo, reused = [], []
+    for name, source in notebooks.items():
+        rel = source.relative_to(root)
+        output = stage / rel
+        key = store.key(name, source, overrides[name])
+        if not force and store.hit(name, key, output):
+            reused.append(name)
+            continue
+        todo.append(
+            execute.Job(
+                name=name,
+                source=source,
+                output=output,
+                parameters=overrides[name],
+                cwd=output.parent,
+                keep_failed=build_dir / "failed" / rel.name,
+            )
+        )
+
+    progress(f"[3/5] executing {len(todo)} notebook(s), reusing {len(reused)}")
+
+    def tick(result: execute.Result, done: int, total: int) -> None:
+        state = "done" if result.ok else "FAILED"
+        progress(f"      [{done}/{total}] {result.name} {state} ({result.seconds:.1f}s)")
+
+    results = execute.run_all(todo, workers=jobs, progress=tick)
+    failures = [r for r in results if not r.ok]
+    if failures:
+        for failed in failures:
+            store.forget(failed.name)
+        raise execute.ExecutionError(failures)
+    for result, job in zip(results, todo, strict=True):
+        store.record(job.name, job.source, job.parameters, result.reads, result.output)
+
+    progress("[4/5] compiling with Jupyter Book")
+    t0 = time.perf_counter()
+    html = compile_book(stage, build_dir / "sphinx")
+    compile_seconds = time.perf_counter() - t0
+
+    progress("[5/5] publishing")
+    target = build_dir / "html"
+    publish(html, target)
+
+    figures_file = build_dir / "figures.json"
+    old = json.loads(figures_file.read_text()) if figures_file.is_file() else {}
+    new = {name: glued(stage / src.relative_to(root)) for name, src in notebooks.items()}
+    changes = figure_changes(old, new) if old else []
+    figures_file.write_text(json.dumps(new, indent=1, sort_keys=True), encoding="utf-8")
+    (build_dir / "changes.json").write_text(
+        json.dumps(
+            {"executed": [r.name for r in results], "reused": reused, "figures_changed": changes},
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    return BuildReport(
+        html=target,
+        results=results,
+        reused=reused,
+        compile_seconds=compile_seconds,
+        total_seconds=time.perf_counter() - started,
+        changed_figures=changes,
+    )
+
+
+def refresh(
+    root: Path = paths.ROOT,
+    jobs: int | None = None,
+    only: list[str] | None = None,
+    progress: Callable[[str], None] = print,
+) -> list[execute.Result]:
+    """Re-execute the committed notebooks in place with their default parameters."""
+    data.ensure_valid(root / "data")
+    notebooks = toc.notebooks(root)
+    if only:
+        unknown = sorted(set(only) - set(notebooks))
+        if unknown:
+            raise KeyError(
+                f"unknown notebook(s) {', '.join(unknown)}; valid: {', '.join(notebooks)}"
+            )
+        notebooks = {k: v for k, v in notebooks.items() if k in only}
+    todo = [
+        execute.Job(
+            name=name,
+            source=path,
+            output=path,
+            parameters={},
+            cwd=path.parent,
+            keep_failed=root / "_build" / "failed" / path.name,
+        )
+        for name, path in notebooks.items()
+    ]
+
+    def tick(result: execute.Result, done: int, total: int) -> None:
+        progress(f"[{done}/{total}] {result.describe()}")
+
+    results = execute.run_all(todo, workers=jobs, progress=tick)
+    failures = [r for r in results if not r.ok]
+    if failures:
+        raise execute.ExecutionError(failures)
+    return results

@@ -1,0 +1,240 @@
+"""One Altair theme, source captions and an offline renderer for every chart.
+
+The renderer writes each chart as a ``<figure>`` holding an empty container, the
+Vega-Lite spec as inert JSON and a caption listing the sources of the rows drawn. The
+book ships the Vega, Vega-Lite and Vega-Embed JavaScript once (``_static/vega-bundle.js``,
+made from vl-convert's bundle) and ``_static/report-charts.js`` draws every container,
+so a chart output references no CDN and draws with no network. In JupyterLab the
+Vega-Lite MIME bundle in the same output draws the chart natively.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from report.figures import short_date
+
+#: Okabe-Ito, the colour-blind-safe palette (Okabe & Ito 2008), black moved last.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",
+]
+#: The book's font stack (pydata-sphinx-theme's system font stack).
+FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", "Helvetica Neue", Arial, sans-serif'
+THEME_NAME = "report"
+RENDERER_NAME = "report"
+#: Vega-Lite MIME type of the Altair in use, e.g. application/vnd.vegalite.v6+json.
+VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+
+_GREY = "#5f6368"
+
+
+def theme() -> alt.theme.ThemeConfig:
+    """The report's Altair theme: palette, font, quiet axes, transparent background."""
+    return {
+        "config": {
+            "background": None,
+            "font": FONT,
+            "view": {"continuousWidth": 640, "continuousHeight": 320, "stroke": None},
+            "range": {"category": PALETTE},
+            "title": {
+                "anchor": "start",
+                "fontSize": 15,
+                "fontWeight": 600,
+                "offset": 12,
+                "subtitleFontSize": 12,
+                "subtitleColor": _GREY,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "titleFontWeight": 500,
+                "gridColor": "#d9d9d9",
+                "domainColor": "#888888",
+                "tickColor": "#888888",
+                "labelColor": "#333333",
+                "titleColor": "#333333",
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "labelColor": "#333333",
+                "titleColor": "#333333",
+                "labelLimit": 260,
+            },
+            "header": {"labelFontSize": 12, "titleFontSize": 12},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+            "text": {"fontSize": 12},
+        }
+    }
+
+
+def slug(text: str) -> str:
+    """A safe id fragment: lowercase letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def _no_nan(value: Any) -> Any:
+    """Replace float NaN (not valid JSON) by None, recursively."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return value
+
+
+def _json_for_html(value: Any) -> str:
+    """JSON that can sit inside a <script> element: '<', '>' and '&' are escaped."""
+    text = json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _caption_html(meta: dict[str, Any]) -> str:
+    parts = []
+    if meta.get("note"):
+        parts.append(html.escape(meta["note"]))
+    sources = meta.get("sources") or []
+    if sources:
+        links = [
+            f'<a href="{html.escape(s["url"], quote=True)}">{html.escape(s["label"])}</a>'
+            for s in sources
+        ]
+        parts.append("Sources: " + "; ".join(links) + ".")
+    tables = meta.get("tables") or []
+    if tables:
+        parts.append("Data: " + ", ".join(html.escape(t) for t in tables) + ".")
+    return " ".join(parts)
+
+
+def render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Altair renderer: a figure with an inert spec, drawn by the book's own script."""
+    spec = _no_nan(dict(spec))
+    meta = dict(spec.get("usermeta", {}).get("report", {}))
+    digest = hashlib.sha1(_json_for_html(spec).encode()).hexdigest()[:10]
+    chart_id = f"chart-{slug(meta.get('label', 'chart'))}-{digest}"
+    description = spec.get("description") or meta.get("label", "chart")
+    caption = _caption_html(meta)
+    figure = (
+        f'<figure class="report-figure" id="fig-{slug(meta.get("label", chart_id))}">\n'
+        f'<div class="report-chart" id="{chart_id}" data-spec="{chart_id}-spec" '
+        f'role="img" aria-label="{html.escape(description, quote=True)}"></div>\n'
+        f'<script type="application/json" id="{chart_id}-spec">{_json_for_html(spec)}</script>\n'
+        + (f"<figcaption>{caption}</figcaption>\n" if caption else "")
+        + "</figure>"
+    )
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return {
+        "text/html": figure,
+        VEGALITE_MIME: spec,
+        "text/plain": f"<Chart: {title or description}>",
+    }
+
+
+def enable() -> None:
+    """Register and enable the report's theme and renderer (idempotent)."""
+    alt.theme.register(THEME_NAME, enable=True)(theme)
+    alt.renderers.register(RENDERER_NAME, render)
+    alt.renderers.enable(RENDERER_NAME)
+    alt.data_transformers.disable_max_rows()  # we aggregate before charting; size is tested
+
+
+def source_refs(source_ids: Iterable[str], sources: pd.DataFrame) -> list[dict[str, str]]:
+    """Caption entries (label and URL) for the given source ids, in first-seen order."""
+    wanted = list(dict.fromkeys(s for s in source_ids if isinstance(s, str) and s))
+    table = sources.set_index("source_id")
+    missing = [s for s in wanted if s not in table.index]
+    if missing:
+        raise KeyError(f"source_id(s) not in sources: {', '.join(missing)}")
+    refs = []
+    for sid in wanted:
+        row = table.loc[sid]
+        date = row["published"]
+        when = f", {short_date(date)}" if pd.notna(date) else ""
+        refs.append({"id": sid, "label": f"{row['publisher']}{when}", "url": row["url"]})
+    return refs
+
+
+def figure(
+    chart: alt.TopLevelMixin,
+    *,
+    label: str,
+    drawn: pd.DataFrame | Iterable[pd.DataFrame],
+    sources: pd.DataFrame,
+    tables: Iterable[str] = (),
+    note: str | None = None,
+) -> alt.TopLevelMixin:
+    """Attach the caption of a chart: the sources of exactly the rows it draws.
+
+    ``drawn`` is the frame (or frames) whose rows the chart shows; each needs a
+    ``source_id`` column. The chart must already have a title and a description.
+    """
+    frames = [drawn] if isinstance(drawn, pd.DataFrame) else list(drawn)
+    ids: list[str] = []
+    for frame in frames:
+        if "source_id" not in frame.columns:
+            raise KeyError(f"chart {label!r}: the data drawn has no source_id column")
+        for value in frame["source_id"].dropna():
+            ids.extend(str(value).split(";"))
+    spec_title = getattr(chart, "title", alt.Undefined)
+    spec_desc = getattr(chart, "description", alt.Undefined)
+    if spec_title is alt.Undefined or spec_desc is alt.Undefined:
+        raise ValueError(f"chart {label!r} needs a title and a description (for screen readers)")
+    meta = {
+        "label": label,
+        "sources": source_refs([i.strip() for i in ids], sources),
+        "tables": [f"{t}.csv" for t in tables],
+    }
+    if note:
+        meta["note"] = note
+    return chart.properties(usermeta={"report": meta})
+
+
+def spec_sources(spec: dict[str, Any]) -> list[str]:
+    """The source ids a rendered spec's caption lists (for tests and audits)."""
+    return [s["id"] for s in spec.get("usermeta", {}).get("report", {}).get("sources", [])]
+
+
+def has_tooltip(spec: dict[str, Any]) -> bool:
+    """Whether any mark of the spec shows a tooltip."""
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):
+            if "tooltip" in node.get("encoding", {}):
+                return True
+            mark = node.get("mark")
+            if isinstance(mark, dict) and mark.get("tooltip"):
+                return True
+            return any(
+                walk(v)
+                for k, v in node.items()
+                if k in ("layer", "concat", "hconcat", "vconcat", "spec")
+            )
+        if isinstance(node, list):
+            return any(walk(v) for v in node)
+        return False
+
+    return walk(spec)

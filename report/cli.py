@@ -1,0 +1,140 @@
+"""Command line: ``python -m report build | refresh | validate | params``.
+
+A thin layer: it parses arguments, calls the library, prints, and turns known
+failures into a clear message and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from report import book, data, paths, toc
+from report import params as params_mod
+from report.execute import ExecutionError
+from report.validation import DataError, format_problems
+
+EXIT_DATA = 2
+EXIT_PARAMS = 3
+EXIT_EXECUTION = 4
+EXIT_BUILD = 5
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m report",
+        description="Build, refresh and check the report on Meta's superintelligence bet.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser(
+        "build", help="validate, execute every chapter, compile, publish to _build/html"
+    )
+    b.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="CHAPTER.NAME=VALUE",
+        help="override one parameter (repeatable); see `python -m report params`",
+    )
+    b.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="parameters file to use instead of params.yaml",
+    )
+    b.add_argument("--scenario", default=None, help="a named scenario from the parameters file")
+    b.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a data folder with the same layout as data/ (default: data/)",
+    )
+    b.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks executed in parallel (default: one per CPU)",
+    )
+    b.add_argument("--force", action="store_true", help="ignore the cache; execute everything")
+
+    r = sub.add_parser("refresh", help="re-execute chapters/ in place with default parameters")
+    r.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
+    r.add_argument("--jobs", type=int, default=None, metavar="N")
+
+    v = sub.add_parser("validate", help="check the data package only")
+    v.add_argument("--data", type=Path, default=None, metavar="DIR")
+
+    sub.add_parser("params", help="list every notebook's parameters and the scenarios")
+    return parser
+
+
+def _validate(data_dir: Path | None) -> int:
+    chosen = data.resolve_dir(data_dir or paths.DATA_DIR)
+    problems = data.problems(chosen)
+    errors = [p for p in problems if p.severity == "error"]
+    for warning in (p for p in problems if p.severity == "warning"):
+        print(f"warning: {warning}")
+    if errors:
+        print(format_problems(errors), file=sys.stderr)
+        return EXIT_DATA
+    pkg = data.Package(chosen)
+    print(f"{chosen}: valid ({len(pkg.tables)} tables, edition {pkg.edition})")
+    return 0
+
+
+def _list_params() -> int:
+    for name, path in toc.notebooks().items():
+        print(f"{name} ({path.relative_to(paths.ROOT)}):")
+        for spec in params_mod.declared(path).values():
+            print(f"  {spec.describe()}")
+    scenarios = params_mod.scenarios()
+    if scenarios:
+        print("scenarios (--scenario NAME):")
+        for name, text in scenarios.items():
+            print(f"  {name}: {text}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.data)
+        if args.command == "params":
+            return _list_params()
+        if args.command == "refresh":
+            results = book.refresh(jobs=args.jobs, only=args.notebooks or None)
+            print(f"Refreshed {len(results)} notebook(s); commit them with the data they reflect.")
+            return 0
+        report = book.build(
+            params_file=args.params,
+            scenario=args.scenario,
+            cli_params=args.param,
+            data_dir=args.data,
+            jobs=args.jobs,
+            force=args.force,
+        )
+        print(report.summary())
+        return 0
+    except DataError as exc:
+        print(f"error: the data is invalid; nothing was executed.\n{exc}", file=sys.stderr)
+        return EXIT_DATA
+    except (params_mod.ParameterError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"error: {message}\nNothing was executed.", file=sys.stderr)
+        return EXIT_PARAMS
+    except ExecutionError as exc:
+        print(
+            f"error: execution failed; the published book was left as it was.\n{exc}",
+            file=sys.stderr,
+        )
+        return EXIT_EXECUTION
+    except (book.BuildError, toc.TocError) as exc:
+        print(f"error: {exc}\nThe published book was left as it was.", file=sys.stderr)
+        return EXIT_BUILD

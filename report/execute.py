@@ -1,0 +1,211 @@
+"""Execute notebooks with papermill, in parallel, and normalise what they record.
+
+A failure names the notebook, the cell and the error, and keeps the executed
+notebook for inspection. Normalising drops papermill's timestamps and durations, so
+two runs of unchanged inputs write byte-identical notebooks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from report.data import READS_ENV
+
+#: Tags a cell needs so the book hides it (papermill's injected cell shows as a note instead).
+HIDDEN_TAGS = ["remove-cell"]
+
+
+class ExecutionError(RuntimeError):
+    """One or more notebooks failed; the message names each notebook and cell."""
+
+    def __init__(self, failures: list[Result]):
+        self.failures = failures
+        super().__init__("\n".join(f.describe() for f in failures))
+
+
+@dataclass
+class Job:
+    """One notebook to execute."""
+
+    name: str
+    source: Path
+    output: Path
+    parameters: dict[str, Any]
+    cwd: Path
+    keep_failed: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """What happened to one job."""
+
+    name: str
+    ok: bool
+    seconds: float
+    output: Path
+    reads: list[str] = field(default_factory=list)
+    cell: str | None = None
+    error: str | None = None
+    kept: Path | None = None
+
+    def describe(self) -> str:
+        """One line for the summary, or the failure in full."""
+        if self.ok:
+            return f"{self.name}: executed in {self.seconds:.1f}s"
+        where = f", cell {self.cell}" if self.cell is not None else ""
+        kept = f"\n    the executed notebook is kept at {self.kept}" if self.kept else ""
+        return f"notebook {self.name!r} failed{where}: {self.error}{kept}"
+
+
+def normalise(nb: nbformat.NotebookNode, hide_injected: bool = True) -> nbformat.NotebookNode:
+    """Drop volatile execution metadata; tag papermill's injected cell for hiding."""
+    pm = nb.metadata.get("papermill")
+    if pm is not None:
+        nb.metadata["papermill"] = {
+            k: v for k, v in pm.items() if k in ("parameters", "default_parameters")
+        }
+        if not nb.metadata["papermill"]:
+            del nb.metadata["papermill"]
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if hide_injected and "injected-parameters" in tags:
+            cell.metadata["tags"] = tags + [t for t in HIDDEN_TAGS if t not in tags]
+            cell["id"] = "injected-parameters"
+    return nb
+
+
+def _failed_cell(nb_path: Path) -> tuple[str | None, str | None]:
+    """Locate the first cell with an error output, numbered as in the source notebook.
+
+    Returns ``("5 (id 'key-figures')", "RuntimeError: ...")``; papermill's injected cell
+    is not counted, so the number matches what the author sees.
+    """
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:  # noqa: BLE001 - a broken output file just means we cannot locate it
+        return None, None
+    number = 0
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue  # cells papermill added, not the author
+        number += 1
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return (
+                    f"{number} (id {cell.get('id')!r})",
+                    f"{out.get('ename')}: {out.get('evalue')}",
+                )
+    return None, None
+
+
+def run(job: Job) -> Result:
+    """Execute one notebook (in a worker process); never raises for notebook errors."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    # The kernel inherits this worker's stdout/stderr: send its chatter to a log file.
+    job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
+    log = job.keep_failed.with_suffix(".log")
+    with open(log, "w", encoding="utf-8") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+    reads = Path(tempfile.mkstemp(prefix=f"reads-{job.name}-", suffix=".txt")[1])
+    os.environ.update(job.env)  # this is a worker process of its own: the kernel inherits it
+    os.environ[READS_ENV] = str(reads)
+    start = time.perf_counter()
+    tmp = job.output.with_name(f".{job.output.stem}.running.ipynb")
+    try:
+        papermill.execute_notebook(
+            str(job.source),
+            str(tmp),
+            parameters=job.parameters,
+            cwd=str(job.cwd),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(tmp), job.keep_failed)
+        cell, _ = _failed_cell(job.keep_failed)
+        return Result(
+            job.name,
+            False,
+            time.perf_counter() - start,
+            job.output,
+            cell=cell,
+            error=f"{exc.ename}: {exc.evalue}",
+            kept=job.keep_failed,
+        )
+    except Exception as exc:  # noqa: BLE001 - kernel died, bad notebook JSON, ...
+        kept = None
+        if tmp.exists():
+            job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(tmp), job.keep_failed)
+            kept = job.keep_failed
+        return Result(
+            job.name,
+            False,
+            time.perf_counter() - start,
+            job.output,
+            error=f"{type(exc).__name__}: {exc}",
+            kept=kept,
+        )
+    finally:
+        os.environ.pop(READS_ENV, None)
+    nb = normalise(nbformat.read(str(tmp), as_version=4))
+    write_notebook(nb, job.output)
+    tmp.unlink()
+    names = sorted(set(reads.read_text(encoding="utf-8").split())) if reads.exists() else []
+    reads.unlink(missing_ok=True)
+    return Result(job.name, True, time.perf_counter() - start, job.output, reads=names)
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook atomically, in nbformat's own stable layout."""
+    text = nbformat.writes(nb)
+    if not text.endswith("\n"):
+        text += "\n"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_all(
+    jobs: list[Job],
+    workers: int | None = None,
+    progress: Callable[[Result, int, int], None] | None = None,
+) -> list[Result]:
+    """Run jobs in worker processes (default: one per CPU); results in job order.
+
+    Each job runs in a worker process even when ``workers`` is 1, so that kernel output
+    can be redirected to the job's log without touching this process's streams.
+    """
+    if not jobs:
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    results: dict[str, Result] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(run, job): job for job in jobs}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.name] = result
+            if progress:
+                progress(result, len(results), len(jobs))
+    return [results[job.name] for job in jobs]

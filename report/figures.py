@@ -1,0 +1,142 @@
+"""Format numbers for prose, glue them, and show a chapter's key figures.
+
+Numbers reach the prose only through ``glue``: a chapter computes a value from the
+data, formats it here and glues the text; the markdown pastes it with
+``{glue:text}`name```. New data therefore changes the prose too.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def usd_bn(value: float | None, digits: int = 1) -> str:
+    """``72.22`` -> ``$72.2 billion``; values of 1,000 or more in trillions."""
+    if _is_missing(value):
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"${value / 1000:,.{digits + 1}f} trillion"
+    text = f"{value:,.{digits}f}"
+    if digits and text.endswith("." + "0" * digits):
+        text = text[: -(digits + 1)]
+    return f"${text} billion"
+
+
+def usd_m(value: float | None) -> str:
+    """``250`` -> ``$250 million``; 1,000 million or more as billions."""
+    if _is_missing(value):
+        return "n/a"
+    if abs(value) >= 1000:
+        return usd_bn(value / 1000)
+    return f"${value:,.0f} million"
+
+
+def usd_range_bn(low: float, high: float) -> str:
+    """``(115, 135)`` -> ``$115-135 billion`` (the same value once)."""
+    if _is_missing(low) or _is_missing(high):
+        return "n/a"
+    if low == high:
+        return usd_bn(low)
+    lo, hi = usd_bn(low).removesuffix(" billion"), usd_bn(high).removesuffix(" billion")
+    return f"{lo}–{hi.lstrip('$')} billion"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    """``0.256`` -> ``26%``."""
+    if _is_missing(value):
+        return "n/a"
+    return f"{value * 100:.{digits}f}%"
+
+
+def multiple(value: float | None, digits: int = 1) -> str:
+    """``3.42`` -> ``3.4×``."""
+    if _is_missing(value):
+        return "n/a"
+    return f"{value:.{digits}f}×"
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """A plain number with thousands separators."""
+    if _is_missing(value):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def date(value: Any, precision: str = "day") -> str:
+    """A date in words: ``28 January 2026``; ``January 2026`` or ``2026`` when vaguer."""
+    if _is_missing(value) or value is pd.NaT:
+        return "n/a"
+    when = pd.Timestamp(value)
+    if precision == "year":
+        return f"{when.year}"
+    if precision == "quarter":
+        return f"Q{when.quarter} {when.year}"
+    if precision == "month":
+        return f"{when:%B %Y}"
+    return f"{when.day} {when:%B %Y}"
+
+
+def short_date(value: Any) -> str:
+    """``28 Jan 2026``."""
+    if _is_missing(value) or value is pd.NaT:
+        return "n/a"
+    when = pd.Timestamp(value)
+    return f"{when.day} {when:%b %Y}"
+
+
+def months_between(start: Any, end: Any) -> float:
+    """Calendar months between two dates, as a decimal (30.44 days a month)."""
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days
+    return days / 30.4375
+
+
+@dataclass
+class KeyFigure:
+    """A headline number: glued under ``name`` and shown in the key-figures block."""
+
+    name: str
+    label: str
+    value: str
+    detail: str = ""
+    raw: Any = field(default=None, repr=False)
+
+
+def glue_text(name: str, text: str) -> None:
+    """Glue a formatted string for ``{glue:text}`` (not displayed where computed)."""
+    from myst_nb import glue
+
+    glue(name, text, display=False)
+
+
+def key_figures_html(figures: list[KeyFigure], heading: str = "Key figures") -> str:
+    """The key-figures block: a row of labelled values, every string escaped."""
+    cards = "\n".join(
+        '<div class="report-kf">'
+        f'<div class="report-kf-value">{html.escape(f.value)}</div>'
+        f'<div class="report-kf-label">{html.escape(f.label)}</div>'
+        + (f'<div class="report-kf-detail">{html.escape(f.detail)}</div>' if f.detail else "")
+        + "</div>"
+        for f in figures
+    )
+    return (
+        f'<section class="report-key-figures" aria-label="{html.escape(heading, quote=True)}">\n'
+        f"{cards}\n</section>"
+    )
+
+
+def show_key_figures(figures: list[KeyFigure], heading: str = "Key figures") -> None:
+    """Glue every key figure, then display the block (the cell's one display)."""
+    from IPython.display import HTML, display
+
+    for fig in figures:
+        glue_text(fig.name, fig.value)
+    display(HTML(key_figures_html(figures, heading)))

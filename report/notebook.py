@@ -1,0 +1,183 @@
+"""What a chapter notebook calls: one setup line, then small display helpers.
+
+``ch = setup("infrastructure", globals())`` right after the parameters cell checks the
+parameters against the notebook's declaration, points the data loader at ``data_dir``,
+enables the chart theme and renderer, and shows the "parameters of this edition" note.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+from IPython.display import HTML, display
+
+from report import charts, data, figures, params, paths, toc
+
+VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
+
+
+@dataclass
+class Chapter:
+    """A running chapter: its parameters, its data, and the sources it used."""
+
+    name: str
+    values: dict[str, Any]
+    defaults: dict[str, params.Param]
+    data_dir: Path
+    loaded: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def edition(self) -> pd.Timestamp:
+        """The edition date of the data package in use."""
+        return pd.Timestamp(data.edition(self.data_dir))
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        """The sources table."""
+        return self.load("sources")
+
+    def load(self, name: str) -> pd.DataFrame:
+        """Load a table through the data package and remember it for the sources list."""
+        if name not in self.loaded:
+            self.loaded[name] = data.load(name, self.data_dir)
+        return self.loaded[name].copy()
+
+    def figure(
+        self,
+        chart: alt.TopLevelMixin,
+        label: str,
+        drawn: pd.DataFrame | Iterable[pd.DataFrame],
+        tables: Iterable[str],
+        note: str | None = None,
+    ) -> alt.TopLevelMixin:
+        """Caption a chart with the sources of the rows it draws (see ``charts.figure``)."""
+        return charts.figure(
+            chart, label=label, drawn=drawn, sources=self.sources, tables=tables, note=note
+        )
+
+    def cited(self) -> pd.DataFrame:
+        """Every source cited by a row of a table this chapter loaded, strongest kind first."""
+        ids: list[str] = []
+        for name, frame in self.loaded.items():
+            if name != "sources" and "source_id" in frame.columns:
+                ids += [s.strip() for v in frame["source_id"].dropna() for s in str(v).split(";")]
+        src = self.sources
+        used = src[src["source_id"].isin(set(ids))].copy()
+        order = {"filing": 0, "company_statement": 1, "news": 2, "analyst": 3}
+        used["_rank"] = used["kind"].map(order)
+        return used.sort_values(["_rank", "published", "source_id"]).drop(columns="_rank")
+
+
+def _fmt_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def params_note_html(chapter: Chapter) -> str:
+    """The small note at the top of a chapter: its parameters, marked where changed."""
+    rows = []
+    for name, spec in chapter.defaults.items():
+        value = chapter.values[name]
+        changed = value != spec.default
+        mark = (
+            f' <span class="report-param-changed">changed; default {html.escape(_fmt_value(spec.default))}</span>'
+            if changed
+            else ""
+        )
+        rows.append(
+            f"<li><code>{html.escape(name)}</code> = <strong>{html.escape(_fmt_value(value))}</strong>"
+            f'{mark} <span class="report-param-help">{html.escape(spec.help)}</span></li>'
+        )
+    edition = figures.date(chapter.edition)
+    return (
+        '<aside class="report-params" aria-label="Parameters of this edition">'
+        f'<p class="report-params-title">Parameters of this edition · data edition of {edition}</p>'
+        f"<ul>{''.join(rows)}</ul></aside>"
+    )
+
+
+def setup(name: str, namespace: dict[str, Any]) -> Chapter:
+    """Start a chapter: check parameters, point at the data, enable charts, show the note."""
+    declared = params.declared(toc.notebook(name, paths.ROOT))
+    values = {}
+    for pname, spec in declared.items():
+        if pname not in namespace:
+            raise params.ParameterError(f"{name}: parameter {pname!r} is declared but not set")
+        values[pname] = params.check_value(name, spec, namespace[pname], "notebook")
+    data_dir = Path(values.get("data_dir") or data.resolve_dir()).resolve()
+    data.use(data_dir, chapter=name)
+    charts.enable()
+    chapter = Chapter(name=name, values=values, defaults=declared, data_dir=data_dir)
+    display(HTML(params_note_html(chapter)))
+    return chapter
+
+
+def link(url: str, text: str) -> str:
+    """An escaped HTML link."""
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+
+
+def table_html(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    caption: str | None = None,
+    raw_html: Iterable[str] = (),
+    css_class: str = "report-table",
+) -> str:
+    """An accessible HTML table; every cell is escaped unless listed in ``raw_html``."""
+    formats = formats or {}
+    raw = set(raw_html)
+    head = "".join(f'<th scope="col">{html.escape(label)}</th>' for label in columns.values())
+    body = []
+    for _, row in frame.iterrows():
+        cells = []
+        for col in columns:
+            value = row[col]
+            if col in formats:
+                text = formats[col](value)
+            elif value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+                text = ""
+            else:
+                text = str(value)
+            cells.append(f"<td>{text if col in raw else html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<div class="report-table-wrap"><table class="{css_class}">{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def sources_html(chapter: Chapter) -> str:
+    """The chapter's source list: every page cited by the rows it loaded."""
+    used = chapter.cited()
+    kinds = {
+        "filing": "company filing or results",
+        "company_statement": "company statement",
+        "news": "news report",
+        "analyst": "analyst or aggregator",
+    }
+    items = []
+    for _, row in used.iterrows():
+        when = figures.date(row["published"]) if pd.notna(row["published"]) else "undated"
+        items.append(
+            f'<li id="src-{html.escape(row["source_id"], quote=True)}">'
+            f"{link(row['url'], row['title'])}. {html.escape(row['publisher'])}, {when} "
+            f'<span class="report-source-kind">({kinds[row["kind"]]})</span></li>'
+        )
+    return f'<ol class="report-sources">{"".join(items)}</ol>'
+
+
+def show(html_text: str) -> None:
+    """Display an HTML fragment (the cell's one display)."""
+    display(HTML(html_text))

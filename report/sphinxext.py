@@ -1,0 +1,120 @@
+"""Sphinx extension of the report (listed in ``_config.yml`` under ``extra_extensions``).
+
+- ships the Vega / Vega-Lite / Vega-Embed JavaScript once, as ``_static/vega-bundle.js``,
+  made from vl-convert's bundle at the versions Altair expects, wrapped in a function
+  scope (its top-level ``const`` names clash with Sphinx's ``doctools.js`` otherwise);
+- adds the report's chart script and stylesheet;
+- drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page even with thebe
+  off: they name an unpkg.com address and declare ``THEBE_JS_URL`` twice (a console error);
+- makes a page that pastes glue from another notebook depend on that notebook, so an
+  incremental build re-renders it when the notebook changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+STATIC = Path(__file__).parent / "static"
+BUNDLE = "vega-bundle.js"
+
+
+def vegalite_minor() -> str:
+    """The Vega-Lite ``major.minor`` that Altair's schema targets, e.g. ``6.4``."""
+    import altair as alt
+
+    return ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+def bundle_text() -> str:
+    """The JavaScript bundle, wrapped so that only ``window.*`` names escape."""
+    import vl_convert
+
+    raw = vl_convert.javascript_bundle(vl_version=vegalite_minor())
+    header = (
+        f"/* Vega {vl_convert.get_vega_version()}, Vega-Lite {vegalite_minor()}, "
+        f"Vega-Embed {vl_convert.get_vega_embed_version()}: bundled by vl-convert-python "
+        f"{vl_convert.__version__}. Licences: BSD-3-Clause (Vega projects). */\n"
+    )
+    return header + "(function () {\n" + raw + "\n})();\n"
+
+
+def bundle_path(cache_dir: Path) -> Path:
+    """Write the bundle once per vl-convert and Vega-Lite version; return its folder."""
+    import vl_convert
+
+    key = hashlib.sha1(f"{vl_convert.__version__}-{vegalite_minor()}".encode()).hexdigest()[:12]
+    folder = cache_dir / f"vega-{key}"
+    target = folder / BUNDLE
+    if not target.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(bundle_text(), encoding="utf-8")
+        tmp.replace(target)
+    return folder
+
+
+def _config_inited(app: Any, config: Any) -> None:
+    cache = Path(app.doctreedir).parent / "report-cache"
+    config.html_static_path = list(config.html_static_path) + [
+        str(STATIC),
+        str(bundle_path(cache)),
+    ]
+    if not config.html_favicon:  # browsers ask for /favicon.ico otherwise: a 404 in the console
+        config.html_favicon = str(STATIC / "favicon.svg")
+    # pydata-sphinx-theme logs a console error for an empty mode; start in "auto".
+    config.html_context = {"default_mode": "auto", **config.html_context}
+
+
+def _builder_inited(app: Any) -> None:
+    app.add_js_file(BUNDLE, priority=400)
+    app.add_js_file("report-charts.js", priority=401)
+    app.add_css_file("report.css")
+
+
+def _is_thebe(script: Any) -> bool:
+    filename = getattr(script, "filename", None) or ""
+    body = (getattr(script, "attributes", {}) or {}).get("body", "")
+    return "thebe" in filename or "THEBE_JS_URL" in body or "unpkg.com" in filename
+
+
+def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [s for s in scripts if not _is_thebe(s)]
+
+
+def _doctree_read(app: Any, doctree: Any) -> None:
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
+    env = app.env
+    for node in doctree.findall(PendingGlueReference):
+        source = env.doc2path(node.refdoc)
+        env.note_dependency(str(source))
+
+
+class VegaLiteInBook:
+    """myst-nb plugin: the Vega-Lite MIME bundle is for JupyterLab; the book draws text/html.
+
+    Registered as a ``myst_nb.mime_renderers`` entry point, so the book neither warns about
+    the MIME type nor renders the chart twice.
+    """
+
+    mime_priority_overrides: tuple = ()
+
+    @staticmethod
+    def handle_mime(renderer: Any, data: Any, inline: bool) -> list | None:
+        """Render nothing for Vega-Lite bundles; decline every other type."""
+        if data.mime_type.startswith("application/vnd.vegalite."):
+            return []
+        return None
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the extension's hooks."""
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _html_page_context)
+    app.connect("doctree-read", _doctree_read)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

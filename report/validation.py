@@ -1,0 +1,342 @@
+"""Validate a data folder against its Frictionless data package.
+
+Everything about the shape of the data lives in ``datapackage.yaml``; this module
+only applies it. Three passes, all problems of a pass reported together:
+
+1. structure: the descriptor reads, every file exists, parses as strict CSV, and has
+   exactly the columns its schema declares;
+2. content: Frictionless checks types, constraints, primary and foreign keys;
+3. rules the package format cannot express, declared per resource under ``checks``
+   in the same descriptor (``ordered``, ``not_after_edition``), plus a warning for
+   sources that no row cites.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from report import yamlio
+
+#: How many problems a message lists before it summarises the rest.
+MAX_LISTED = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as a person would look for it."""
+
+    file: str
+    rule: str
+    row: int | None = None
+    field: str | None = None
+    value: Any = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        value = "" if self.value is None else f": value {str(self.value)!r}"
+        return f"{where}{value}: {self.rule}"
+
+
+class DataError(ValueError):
+    """The data package is invalid; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(format_problems(problems))
+
+
+def format_problems(problems: list[Problem], limit: int = MAX_LISTED) -> str:
+    """Format problems as one readable message, capped at ``limit`` lines."""
+    errors = [p for p in problems if p.severity == "error"]
+    head = f"{len(errors)} data error(s) found" if errors else "no data errors"
+    lines = [head + ":"] if errors else [head]
+    lines += [f"  - {p}" for p in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"  ... and {len(errors) - limit} more")
+    return "\n".join(lines)
+
+
+def read_descriptor(data_dir: Path) -> dict[str, Any]:
+    """Read ``datapackage.yaml`` strictly; raise DataError if it is unusable."""
+    path = data_dir / "datapackage.yaml"
+    if not path.is_file():
+        raise DataError([Problem(str(path), "the data package descriptor is missing")])
+    try:
+        descriptor = yamlio.load(path)
+    except yamlio.YamlError as exc:
+        raise DataError([Problem(str(path), str(exc))]) from exc
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise DataError([Problem(str(path), "must be a mapping with a 'resources' list")])
+    return descriptor
+
+
+def edition_date(descriptor: dict[str, Any]) -> dt.date:
+    """The edition date declared in the package (``edition_date``)."""
+    value = descriptor.get("edition_date")
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DataError(
+            [Problem("datapackage.yaml", "edition_date must be an ISO date", value=value)]
+        ) from exc
+
+
+def _display(data_dir: Path, path: str) -> str:
+    """How a file is named in messages: relative to the current folder when possible."""
+    full = (data_dir / path).resolve()
+    try:
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(full)
+
+
+def check_structure(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
+    """Strict CSV parsing and an exact header match for one resource."""
+    name = _display(data_dir, resource["path"])
+    path = data_dir / resource["path"]
+    if not path.is_file():
+        return [Problem(name, "file is missing")]
+    text = path.read_text(encoding="utf-8")
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return [Problem(name, "file is empty (no header row)")]
+        for row in reader:
+            if row and len(row) != len(header):
+                problems.append(
+                    Problem(
+                        name,
+                        f"has {len(row)} cells but the header has {len(header)}",
+                        row=reader.line_num,
+                    )
+                )
+    except csv.Error as exc:
+        problems.append(Problem(name, f"malformed CSV (check quoting): {exc}", row=reader.line_num))
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    for col in expected:
+        if col not in header:
+            problems.append(Problem(name, "required column is missing", field=col))
+    for col in header:
+        if col not in expected:
+            problems.append(
+                Problem(
+                    name, f"unexpected column (the schema has: {', '.join(expected)})", field=col
+                )
+            )
+    if not problems and header != expected:
+        problems.append(
+            Problem(name, f"columns are out of order; expected: {', '.join(expected)}", row=1)
+        )
+    return problems
+
+
+def _rule_text(error: Any) -> str:
+    note = (getattr(error, "note", "") or "").strip()
+    kind = error.type
+    if kind == "type-error":
+        return f"wrong type: {note}"
+    if kind == "constraint-error":
+        return note
+    if kind == "primary-key":
+        return f"duplicate key ({note})"
+    if kind == "foreign-key":
+        return f"unknown reference ({note})"
+    if kind == "missing-cell":
+        return "cell is missing"
+    return f"{kind}: {note or error.message}"
+
+
+def check_content(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> list[Problem]:
+    """Types, constraints and keys through Frictionless, for resources not in ``skip``."""
+    from frictionless import Package  # heavy import, only when validating
+
+    resources = []
+    for res in descriptor["resources"]:
+        if res["name"] in skip:
+            continue
+        res = {k: v for k, v in res.items() if k not in ("checks", "chapters")}
+        schema = dict(res["schema"])
+        schema["foreignKeys"] = [
+            fk
+            for fk in schema.get("foreignKeys", [])
+            if fk["reference"].get("resource", res["name"]) not in skip
+        ]
+        res["schema"] = schema
+        resources.append(res)
+    if not resources:
+        return []
+    by_name = {r["name"]: r for r in resources}
+    package = Package(
+        {"name": descriptor.get("name", "data"), "resources": resources}, basepath=str(data_dir)
+    )
+    report = package.validate()
+    problems = [Problem("datapackage.yaml", f"{e.type}: {e.message}") for e in report.errors]
+    for task in report.tasks:
+        file = _display(data_dir, by_name[task.name]["path"]) if task.name in by_name else task.name
+        for error in task.errors:
+            problems.append(
+                Problem(
+                    file,
+                    _rule_text(error),
+                    row=getattr(error, "row_number", None),
+                    field=getattr(error, "field_name", None),
+                    value=getattr(error, "cell", None) or None,
+                )
+            )
+    return problems
+
+
+def _period_end(value: Any, period: str | None) -> dt.date | None:
+    """The last day of the period a value stands for (a year, a quarter or a date)."""
+    if value is None or value == "":
+        return None
+    if period == "year":
+        return dt.date(int(value), 12, 31)
+    if period == "quarter":  # e.g. 2025Q3
+        year, q = str(value).upper().split("Q")
+        month = 3 * int(q)
+        nxt = dt.date(int(year) + (month == 12), month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date.fromisoformat(str(value))
+
+
+def _rows(data_dir: Path, resource: dict[str, Any]) -> Iterable[tuple[int, dict[str, str]]]:
+    with (data_dir / resource["path"]).open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            yield reader.line_num, row
+
+
+def _matches(row: dict[str, str], when: dict[str, Any] | None) -> bool:
+    if not when:
+        return True
+    for field, allowed in when.items():
+        allowed = allowed if isinstance(allowed, list) else [allowed]
+        if row.get(field) not in [str(a) for a in allowed]:
+            return False
+    return True
+
+
+def _as_number_or_date(value: str) -> Any:
+    try:
+        return float(value)
+    except ValueError:
+        return dt.date.fromisoformat(value)
+
+
+def check_rules(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> list[Problem]:
+    """Apply each resource's declared ``checks`` (rules Frictionless cannot express)."""
+    edition = edition_date(descriptor)
+    problems: list[Problem] = []
+    for res in descriptor["resources"]:
+        checks = res.get("checks") or []
+        if res["name"] in skip or not checks:
+            continue
+        file = _display(data_dir, res["path"])
+        for line, row in _rows(data_dir, res):
+            for check in checks:
+                if not _matches(row, check.get("when")):
+                    continue
+                rule = check.get("rule")
+                if rule == "ordered":
+                    first, second = check["fields"]
+                    a, b = row.get(first) or "", row.get(second) or ""
+                    if a and b and _as_number_or_date(a) > _as_number_or_date(b):
+                        problems.append(
+                            Problem(
+                                file,
+                                f"'{first}' ({a}) must not exceed '{second}'",
+                                row=line,
+                                field=second,
+                                value=b,
+                            )
+                        )
+                elif rule == "not_after_edition":
+                    field = check["field"]
+                    end = _period_end(row.get(field), check.get("period"))
+                    if end and end > edition:
+                        problems.append(
+                            Problem(
+                                file,
+                                f"an actual figure for a period ending {end} is after the "
+                                f"edition date {edition}",
+                                row=line,
+                                field=field,
+                                value=row.get(field),
+                            )
+                        )
+                else:
+                    problems.append(
+                        Problem(
+                            "datapackage.yaml",
+                            f"unknown check rule {rule!r} in resource {res['name']!r}",
+                        )
+                    )
+                    return problems
+    return problems
+
+
+def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]:
+    """Warn about sources that no row of any table cites."""
+    cited: set[str] = set()
+    sources = None
+    for res in descriptor["resources"]:
+        if res["name"] == "sources":
+            sources = res
+            continue
+        fields = {f["name"] for f in res["schema"]["fields"]}
+        if "source_id" in fields:
+            cited.update(row.get("source_id", "") for _, row in _rows(data_dir, res))
+    if sources is None:
+        return []
+    return [
+        Problem(
+            _display(data_dir, sources["path"]),
+            "no row of any table cites this source",
+            row=line,
+            field="source_id",
+            value=row["source_id"],
+            severity="warning",
+        )
+        for line, row in _rows(data_dir, sources)
+        if row.get("source_id") not in cited
+    ]
+
+
+def validate(data_dir: Path) -> list[Problem]:
+    """Validate the package in ``data_dir``; return every problem (errors and warnings)."""
+    data_dir = Path(data_dir)
+    descriptor = read_descriptor(data_dir)
+    edition_date(descriptor)
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    for res in descriptor["resources"]:
+        found = check_structure(data_dir, res)
+        if found:
+            broken.add(res["name"])
+            problems += found
+    content = check_content(data_dir, descriptor, broken)
+    problems += content
+    files_with_errors = {p.file for p in content}
+    broken |= {
+        r["name"]
+        for r in descriptor["resources"]
+        if _display(data_dir, r["path"]) in files_with_errors
+    }
+    problems += check_rules(data_dir, descriptor, broken)
+    if not any(p.severity == "error" for p in problems):
+        problems += check_citations(data_dir, descriptor)
+    return problems

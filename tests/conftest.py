@@ -1,0 +1,88 @@
+"""Shared fixtures: a copy of the repository, a built book, a local web server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def project_files(root: Path = ROOT) -> list[Path]:
+    """Files git tracks or would track (not ignored), relative to the root."""
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    return [Path(p) for p in out if p and (root / p).is_file()]
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project (as git would see it) into ``dest`` and commit it there."""
+    for rel in project_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=test"]
+    subprocess.run([*git, "init", "-q"], cwd=dest, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "copy"], cwd=dest, check=True)
+    return dest
+
+
+def run_report(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run ``python -m report ARGS`` in ``root`` as a user would (REPORT_ROOT=root)."""
+    env = {**os.environ, "REPORT_ROOT": str(root)}
+    return subprocess.run(
+        [sys.executable, "-m", "report", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """A committed copy of the project, built once: ``project / '_build/html'`` is the book."""
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    proc = run_report(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def book(project) -> Path:
+    """The built HTML book of the default edition."""
+    return project / "_build" / "html"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(book):
+    """The built book served from 127.0.0.1; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(book))
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

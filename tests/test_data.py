@@ -1,0 +1,277 @@
+"""The data package: the real one validates; broken copies fail precisely."""
+
+from __future__ import annotations
+
+import re
+
+import datakit as dk
+import pandas as pd
+import pytest
+
+from report import data
+from report.validation import DataError, Problem, format_problems, validate
+
+# Each case: a mutation of a copy of data/, and what the message must name
+# (file, CSV row number as a person sees it, field, and a word of the rule).
+CASES = {
+    "missing column": (
+        lambda d: dk.drop_column(d, "capex_annual", "capex_usd_bn"),
+        "capex_annual.csv",
+        None,
+        "capex_usd_bn",
+        "missing",
+    ),
+    "wrong type": (
+        lambda d: dk.set_cell(d, "capex_annual", "capex_usd_bn", "lots"),
+        "capex_annual.csv",
+        2,
+        "capex_usd_bn",
+        "type",
+    ),
+    "bad date": (
+        lambda d: dk.set_cell(d, "capex_guidance", "given_date", "2025-13-40"),
+        "capex_guidance.csv",
+        2,
+        "given_date",
+        "type",
+    ),
+    "negative money": (
+        lambda d: dk.set_cell(d, "capex_annual", "capex_usd_bn", "-5"),
+        "capex_annual.csv",
+        2,
+        "capex_usd_bn",
+        "minimum",
+    ),
+    "duplicate key": (
+        lambda d: dk.duplicate_row(d, "capex_annual", 0),
+        "capex_annual.csv",
+        None,
+        None,
+        "duplicate",
+    ),
+    "unknown source_id": (
+        lambda d: dk.set_cell(d, "capex_annual", "source_id", "no-such-source"),
+        "capex_annual.csv",
+        2,
+        None,
+        "no-such-source",
+    ),
+    "non-http url": (
+        lambda d: dk.set_cell(d, "sources", "url", "ftp://example.org/x"),
+        "sources.csv",
+        2,
+        "url",
+        "pattern",
+    ),
+    "javascript url": (
+        lambda d: dk.set_cell(d, "sources", "url", "javascript:alert(1)"),
+        "sources.csv",
+        2,
+        "url",
+        "pattern",
+    ),
+    "empty required cell": (
+        lambda d: dk.set_cell(d, "capex_guidance", "occasion", ""),
+        "capex_guidance.csv",
+        2,
+        "occasion",
+        "required",
+    ),
+    "low above high": (
+        lambda d: dk.set_cell(d, "capex_guidance", "low_usd_bn", "999"),
+        "capex_guidance.csv",
+        2,
+        "high_usd_bn",
+        "must not exceed",
+    ),
+    "unexpected column": (
+        lambda d: dk.add_column(d, "capex_annual", "comment"),
+        "capex_annual.csv",
+        None,
+        "comment",
+        "unexpected column",
+    ),
+    "malformed quoting": (
+        lambda d: dk.append_raw(d, "capex_annual", '2030,purchases_ppe,"1,x\n'),
+        "capex_annual.csv",
+        None,
+        None,
+        "malformed CSV",
+    ),
+    "too many cells": (
+        lambda d: dk.append_raw(d, "capex_annual", "2019,purchases_ppe,1,x,y,z\n"),
+        "capex_annual.csv",
+        None,
+        None,
+        "cells but the header has",
+    ),
+    "bad enum": (
+        lambda d: dk.set_cell(d, "capex_annual", "basis", "cash"),
+        "capex_annual.csv",
+        2,
+        "basis",
+        "enum",
+    ),
+    "actual after edition": (
+        lambda d: dk.set_cell(d, "capex_annual", "fiscal_year", "2099"),
+        "capex_annual.csv",
+        2,
+        "fiscal_year",
+        "after the edition date",
+    ),
+    "published after accessed": (
+        lambda d: dk.set_cell(d, "sources", "published", "2026-12-31"),
+        "sources.csv",
+        2,
+        "accessed",
+        "must not exceed",
+    ),
+    "missing file": (
+        lambda d: (d / "capex_guidance.csv").unlink(),
+        "capex_guidance.csv",
+        None,
+        None,
+        "missing",
+    ),
+}
+
+
+def broken_copy(tmp_path, case: str):
+    copy = dk.copy_data(tmp_path / case.replace(" ", "-"))
+    CASES[case][0](copy)
+    return copy
+
+
+def test_the_real_package_is_valid():
+    problems = data.problems()
+    errors = [p for p in problems if p.severity == "error"]
+    assert errors == [], format_problems(errors)
+
+
+def test_every_source_is_cited():
+    warnings = [p for p in data.problems() if p.severity == "warning"]
+    assert warnings == [], "\n".join(map(str, warnings))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_copy_fails_naming_file_row_and_field(tmp_path, case):
+    copy = broken_copy(tmp_path, case)
+    _, file, row, field, rule = CASES[case]
+    with pytest.raises(DataError) as err:
+        data.ensure_valid(copy)
+    message = str(err.value)
+    hits = [p for p in err.value.problems if p.file.endswith(file)]
+    assert hits, message
+    assert any(rule in str(p) for p in hits), message
+    if row is not None:
+        assert any(p.row == row for p in hits), message
+        assert f"{file}, row {row}" in message
+    if field is not None:
+        assert any(p.field == field for p in hits), message
+        assert f"field '{field}'" in message
+
+
+def test_all_errors_are_reported_together(tmp_path):
+    copy = dk.copy_data(tmp_path / "many")
+    dk.set_cell(copy, "capex_annual", "capex_usd_bn", "-1")
+    dk.set_cell(copy, "capex_guidance", "given_date", "someday")
+    dk.set_cell(copy, "sources", "kind", "rumour")
+    problems = [p for p in validate(copy) if p.severity == "error"]
+    files = {p.file.rsplit("/", 1)[-1] for p in problems}
+    assert {"capex_annual.csv", "capex_guidance.csv", "sources.csv"} <= files
+
+
+def test_long_lists_are_capped_with_a_count():
+    problems = [Problem("x.csv", "bad", row=i) for i in range(2, 102)]
+    text = format_problems(problems, limit=10)
+    assert text.startswith("100 data error(s) found")
+    assert text.count("\n  - ") == 10
+    assert "... and 90 more" in text
+
+
+def test_an_uncited_source_is_a_warning_not_an_error(tmp_path):
+    copy = dk.copy_data(tmp_path / "uncited")
+    dk.append_raw(
+        copy, "sources", "lonely-source,A page,Someone,https://example.org/a,,2026-11-29,news,\n"
+    )
+    problems = validate(copy)
+    assert [p.severity for p in problems] == ["warning"]
+    assert problems[0].value == "lonely-source"
+    data.ensure_valid(copy)  # warnings do not stop anything
+
+
+def test_descriptor_duplicate_keys_are_errors(tmp_path):
+    copy = dk.copy_data(tmp_path / "dup")
+    text = (copy / "datapackage.yaml").read_text()
+    (copy / "datapackage.yaml").write_text(
+        text.replace("name: meta-superintelligence-bet", "name: a\nname: b", 1)
+    )
+    with pytest.raises(DataError, match="duplicate key 'name'"):
+        data.ensure_valid(copy)
+
+
+def test_load_returns_typed_frames():
+    capex = data.load("capex_annual")
+    assert str(capex["fiscal_year"].dtype) == "Int64"
+    assert capex["capex_usd_bn"].dtype == "float64"
+    guidance = data.load("capex_guidance")
+    assert pd.api.types.is_datetime64_any_dtype(guidance["given_date"])
+    assert guidance["note"].map(lambda v: v is None or isinstance(v, str)).all()
+
+
+def test_load_unknown_table_lists_tables():
+    with pytest.raises(KeyError, match=r"no table 'capx'.*capex_annual"):
+        data.load("capx")
+
+
+def test_a_table_not_declared_for_the_chapter_is_refused(tmp_path):
+    try:
+        data.use(None, chapter="labs")
+        with pytest.raises(KeyError, match="not declared for chapter 'labs'"):
+            data.load("capex_annual")
+    finally:
+        data.use(None, chapter=None)
+
+
+def test_load_reads_another_data_folder(tmp_path):
+    copy = dk.copy_data(tmp_path / "other")
+    value = dk.cell(copy, "capex_annual", "capex_usd_bn")
+    dk.set_cell(copy, "capex_annual", "capex_usd_bn", str(float(value) + 1000))
+    assert data.load("capex_annual", copy)["capex_usd_bn"].iloc[0] == float(value) + 1000
+    assert data.load("capex_annual")["capex_usd_bn"].iloc[0] == float(value)
+
+
+def test_validation_is_cached_per_content(tmp_path, monkeypatch):
+    copy = dk.copy_data(tmp_path / "cached")
+    calls = []
+    real = data.validate
+    monkeypatch.setattr(data, "validate", lambda d: calls.append(d) or real(d))
+    data.ensure_valid(copy)
+    data.ensure_valid(copy)
+    assert len(calls) == 1
+    dk.set_cell(copy, "capex_annual", "capex_usd_bn", "-3")
+    with pytest.raises(DataError):
+        data.ensure_valid(copy)
+    assert len(calls) == 2
+
+
+def test_every_table_has_a_source_id_foreign_key():
+    pkg = data.Package()
+    for res in pkg.descriptor["resources"]:
+        if res["name"] in ("sources",):
+            continue
+        fks = res["schema"].get("foreignKeys", [])
+        targets = {(tuple(fk["fields"]), fk["reference"]["resource"]) for fk in fks}
+        fields = {f["name"] for f in res["schema"]["fields"]}
+        if "source_id" in fields:
+            assert (("source_id",), "sources") in targets, res["name"]
+        else:
+            assert any(t[1] != res["name"] for t in targets), f"{res['name']} cites nothing"
+
+
+def test_money_fields_declare_units_and_minimums():
+    pkg = data.Package()
+    for table in pkg.tables.values():
+        for f in table.fields:
+            if re.search(r"_usd_(bn|m)$", f["name"]):
+                assert f.get("unit", "").startswith("USD"), (table.name, f["name"])

@@ -1,0 +1,113 @@
+"""House rules: the toc is the order, notebooks are thin and clean, lint passes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from report import toc
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = toc.notebooks(ROOT)
+CHAPTER_SECTIONS = ["Overview", "Summary", "What the data cannot tell", "Sources"]
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def test_toc_and_folders_match_one_to_one():
+    listed = {toc.document(e, ROOT).relative_to(ROOT) for e in toc.entries(ROOT)}
+    on_disk = {
+        p.relative_to(ROOT)
+        for folder in ("chapters", "appendix")
+        for p in (ROOT / folder).glob("*")
+        if p.suffix in (".ipynb", ".md")
+    }
+    assert on_disk - listed == set(), "files the toc never lists"
+    assert {p for p in listed if p.parts[0] in ("chapters", "appendix")} == on_disk
+
+
+def test_config_builds_only_toc_files_and_never_executes():
+    config = (ROOT / "_config.yml").read_text()
+    assert re.search(r"^only_build_toc_files:\s*true", config, re.M)
+    assert re.search(r'execute_notebooks:\s*"off"', config)
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_reads_data_only_through_the_loader(name):
+    for cell in read(NOTEBOOKS[name]).cells:
+        if cell.cell_type != "code":
+            continue
+        assert "read_csv" not in cell.source, f"{name}: use report.data.load"
+        assert not re.search(r"https?://", cell.source), f"{name}: no URLs in code"
+        assert "open(" not in cell.source, f"{name}: no direct file access"
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_shape(name):
+    nb = read(NOTEBOOKS[name])
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, f"{name}: exactly one parameters cell"
+    assert code[0] is params[0], f"{name}: the parameters cell comes first"
+    assert f'setup("{name}", globals())' in code[1].source, f"{name}: second cell calls setup"
+    for cell in code:
+        tags = set(cell.metadata.get("tags", []))
+        assert tags & {"hide-input", "remove-input", "remove-cell"}, (name, cell.get("id"))
+        assert cell.get("id") and not re.fullmatch(
+            r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", cell["id"]
+        ), "stable, readable cell ids"
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and re.search(r"^\(\S+\)=\s*\n# ", first.source, re.M), (
+        f"{name}: starts with a MyST label and the title"
+    )
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_committed_notebook_is_executed_clean_and_quiet(name):
+    nb = read(NOTEBOOKS[name])
+    assert "papermill" not in nb.metadata or set(nb.metadata["papermill"]) <= {
+        "parameters",
+        "default_parameters",
+    }
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count is not None, f"{name}: not executed ({cell.get('id')})"
+        assert "papermill" not in cell.metadata and "execution" not in cell.metadata
+        kinds = [o.output_type for o in cell.outputs]
+        assert "error" not in kinds, f"{name}: error output in {cell.get('id')}"
+        assert "stream" not in kinds, f"{name}: printed or warned in {cell.get('id')}"
+        displays = [o for o in cell.outputs if "scrapbook" not in o.get("metadata", {})]
+        assert len(displays) <= 1, f"{name}: more than one display in {cell.get('id')}"
+        for out in displays:
+            html = out.get("data", {}).get("text/html", "")
+            assert "altair-viz-" not in html and "cdn.jsdelivr" not in html
+
+
+@pytest.mark.parametrize("name", [n for n, p in NOTEBOOKS.items() if p.parent.name == "chapters"])
+def test_chapter_anatomy(name):
+    headings = [
+        line[3:].strip()
+        for cell in read(NOTEBOOKS[name]).cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("## ")
+    ]
+    positions = [headings.index(h) if h in headings else -1 for h in CHAPTER_SECTIONS]
+    assert -1 not in positions, f"{name}: missing {CHAPTER_SECTIONS[positions.index(-1)]!r}"
+    assert positions == sorted(positions), f"{name}: sections out of order: {headings}"
+    assert headings[0] == "Overview"
+
+
+def test_ruff_passes():
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,142 @@
+"""The pipeline end to end on copies of the repository."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from conftest import copy_project, run_report
+
+from report import book
+from report.validation import DataError
+
+pytestmark = pytest.mark.pipeline
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def git_status(root: Path) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def params_note(html_file: Path) -> str:
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    note = soup.select_one("aside.report-params")
+    assert note is not None, f"no parameters note in {html_file}"
+    return " ".join(note.get_text(" ").split())
+
+
+def test_default_build_leaves_the_repository_clean(project):
+    assert (project / "_build" / "html" / "index.html").is_file()
+    assert git_status(project) == ""
+
+
+def test_param_on_the_command_line_reaches_the_page(project):
+    page = project / "_build" / "html" / "chapters" / "infrastructure.html"
+    assert "first_year = 2017" in params_note(page)
+    proc = run_report(project, "build", "--param", "infrastructure.first_year=2024")
+    assert proc.returncode == 0, proc.stderr
+    note = params_note(page)
+    assert "first_year = 2024" in note and "changed; default 2017" in note
+    assert git_status(project) == "", "a build must never write outside _build/"
+    # back to the default edition for the other tests
+    assert run_report(project, "build").returncode == 0
+    assert "first_year = 2017" in params_note(page)
+
+
+def test_unknown_parameter_stops_before_executing(project):
+    before = tree_digest(project / "_build" / "html")
+    proc = run_report(project, "build", "--param", "infrastructure.frist_year=2024")
+    assert proc.returncode == 3
+    assert "unknown parameter 'frist_year'" in proc.stderr
+    assert "first_year: int = 2017" in proc.stderr
+    assert "executing" not in proc.stdout
+    assert tree_digest(project / "_build" / "html") == before
+
+
+def test_wrong_type_stops_before_executing(project):
+    proc = run_report(project, "build", "--param", "infrastructure.first_year=twenty")
+    assert proc.returncode == 3
+    assert "infrastructure.first_year must be int" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "negative money",
+        "javascript url",
+        "malformed quoting",
+        "unknown source_id",
+        "low above high",
+        "missing column",
+    ],
+)
+def test_bad_data_on_the_command_line_exits_nonzero(project, tmp_path, case):
+    from test_data import CASES, broken_copy
+
+    copy = broken_copy(tmp_path, case)
+    before = tree_digest(project / "_build" / "html")
+    proc = run_report(project, "build", "--data", str(copy))
+    assert proc.returncode == 2, proc.stderr
+    assert CASES[case][1] in proc.stderr and "nothing was executed" in proc.stderr
+    assert tree_digest(project / "_build" / "html") == before
+
+
+def test_every_broken_copy_leaves_the_published_book_untouched(project, tmp_path):
+    from test_data import CASES, broken_copy
+
+    before = tree_digest(project / "_build" / "html")
+    for case in CASES:
+        copy = broken_copy(tmp_path, case)
+        with pytest.raises(DataError):
+            book.build(root=project, data_dir=copy, progress=lambda _: None)
+        assert tree_digest(project / "_build" / "html") == before, case
+
+
+def test_a_failing_notebook_names_chapter_and_cell_and_keeps_the_book(tmp_path):
+    root = copy_project(tmp_path / "failing")
+    assert run_report(root, "build").returncode == 0
+    before = tree_digest(root / "_build" / "html")
+    path = root / "chapters" / "infrastructure.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.get("id") == "key-figures")
+    nb.cells[index].source += "\nraise RuntimeError('deliberate failure for the test')"
+    nbformat.write(nb, path)
+    proc = run_report(root, "build")
+    assert proc.returncode == 4
+    assert "notebook 'infrastructure' failed" in proc.stderr
+    assert f"cell {index + 1} (id 'key-figures')" in proc.stderr  # numbered as in the source
+    assert "RuntimeError: deliberate failure for the test" in proc.stderr
+    kept = root / "_build" / "failed" / "infrastructure.ipynb"
+    assert kept.is_file() and "deliberate failure" in kept.read_text()
+    assert tree_digest(root / "_build" / "html") == before
+
+
+def test_refresh_of_unchanged_inputs_changes_no_byte(tmp_path):
+    root = copy_project(tmp_path / "refresh")
+    proc = run_report(root, "refresh")
+    assert proc.returncode == 0, proc.stderr
+    assert git_status(root) == "", "committed notebooks are not what the data and code produce"
+
+
+def test_build_reports_time_per_chapter_and_figures(project):
+    proc = run_report(project, "build", "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert "infrastructure" in proc.stdout and "executed in" in proc.stdout
+    assert "python -m http.server" in proc.stdout
+    figures = json.loads((project / "_build" / "figures.json").read_text())
+    assert figures["infrastructure"]["latest_guidance_range"].startswith("$")
