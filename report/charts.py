@@ -195,10 +195,12 @@ def figure(
     frames = [drawn] if isinstance(drawn, pd.DataFrame) else list(drawn)
     ids: list[str] = []
     for frame in frames:
-        if "source_id" not in frame.columns:
+        citing = [c for c in frame.columns if str(c).endswith("source_id")]
+        if "source_id" not in citing:
             raise KeyError(f"chart {label!r}: the data drawn has no source_id column")
-        for value in frame["source_id"].dropna():
-            ids.extend(str(value).split(";"))
+        for _, row in frame[citing].iterrows():
+            for value in row.dropna():
+                ids.extend(str(value).split(";"))
     spec_title = getattr(chart, "title", alt.Undefined)
     spec_desc = getattr(chart, "description", alt.Undefined)
     if spec_title is alt.Undefined or spec_desc is alt.Undefined:

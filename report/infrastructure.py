@@ -6,41 +6,14 @@ import altair as alt
 import pandas as pd
 
 from report.charts import PALETTE
+from report.sourcing import preferred
 
-#: Order of source strength, strongest first (as graded in sources.kind).
-KIND_RANK = {"filing": 0, "company_statement": 1, "news": 2, "analyst": 3}
 HOURS_PER_YEAR = 8766  # 365.25 days
 PALETTE_BLUE, PALETTE_ORANGE = PALETTE[0], PALETTE[1]
 
 
 class MixedBasisError(ValueError):
     """A series or growth rate would mix capex bases."""
-
-
-def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
-    """One row per ``keys``: the strongest source, then the most recently published.
-
-    The other rows are not lost: chapters show disagreements side by side with
-    :func:`disagreements`.
-    """
-    ranked = frame.merge(sources[["source_id", "kind", "published"]], on="source_id", how="left")
-    ranked["_rank"] = ranked["kind"].map(KIND_RANK).fillna(len(KIND_RANK))
-    ranked = ranked.sort_values(
-        [*keys, "_rank", "published", "source_id"],
-        ascending=[True] * len(keys) + [True, False, True],
-        na_position="last",
-    )
-    best = ranked.drop_duplicates(keys, keep="first")
-    return best.drop(columns=["_rank", "kind", "published"]).reset_index(drop=True)
-
-
-def disagreements(
-    frame: pd.DataFrame, keys: list[str], value: str, tolerance: float = 0.005
-) -> pd.DataFrame:
-    """Rows whose key has sources reporting values that differ by more than ``tolerance`` (relative)."""
-    spread = frame.groupby(keys)[value].agg(["min", "max"]).reset_index()
-    differs = spread[(spread["max"] - spread["min"]) > tolerance * spread["max"].abs()]
-    return frame.merge(differs[keys], on=keys).sort_values([*keys, value]).reset_index(drop=True)
 
 
 def capex_series(capex: pd.DataFrame, basis: str, sources: pd.DataFrame) -> pd.DataFrame:
@@ -82,8 +55,8 @@ def intensity(capex: pd.DataFrame, revenue: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_midpoints(guidance: pd.DataFrame) -> pd.DataFrame:
-    """Guidance ranges with their midpoint and width."""
-    out = guidance.copy()
+    """Numeric guidance ranges with their midpoint and width (qualitative rows dropped)."""
+    out = guidance.dropna(subset=["low_usd_bn", "high_usd_bn"]).copy()
     out["mid_usd_bn"] = (out["low_usd_bn"] + out["high_usd_bn"]) / 2
     out["width_usd_bn"] = out["high_usd_bn"] - out["low_usd_bn"]
     return out.sort_values(["fiscal_year", "given_date"]).reset_index(drop=True)
@@ -143,40 +116,121 @@ def households_per_gw(kwh_per_household_year: float) -> float:
     return 1_000_000 / average_kw
 
 
-def capex_guidance_chart(capex: pd.DataFrame, guidance: pd.DataFrame) -> alt.LayerChart:
-    """Actual capex (headline basis) as bars, every guidance range as an interval beside it."""
-    actual = capex[capex["basis"] == "incl_finance_leases"].copy()
-    actual["kind"] = "Actual (incl. finance leases)"
-    ranges = with_midpoints(guidance)
-    ranges["given"] = ranges["given_date"].dt.strftime("%Y-%m-%d")
-    ranges["label"] = "Guidance given " + ranges["given_date"].dt.strftime("%b %Y")
-    years = sorted(set(actual["fiscal_year"]) | set(ranges["fiscal_year"]))
-    x = alt.X("fiscal_year:O", title="Fiscal year", sort=years, scale=alt.Scale(domain=years))
-    bars = (
-        alt.Chart(actual)
-        .mark_bar(color=PALETTE_BLUE, opacity=0.85)
+def funding(cash_flow: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Per fiscal year: operating cash flow, capex (same basis as given) and the cover ratio.
+
+    Uses full fiscal years only (``FY`` periods) and the preferred source per metric.
+    """
+    annual = cash_flow[cash_flow["period"].str.startswith("FY")].copy()
+    annual["fiscal_year"] = annual["period"].str[2:].astype(int)
+    ocf = preferred(annual[annual["metric"] == "operating_cash_flow"], ["fiscal_year"], sources)
+    merged = ocf[["fiscal_year", "value_usd_bn", "source_id"]].merge(
+        capex[["fiscal_year", "capex_usd_bn", "source_id"]],
+        on="fiscal_year",
+        suffixes=("_ocf", "_capex"),
+    )
+    merged = merged.rename(columns={"value_usd_bn": "operating_cash_flow_usd_bn"})
+    merged["cover"] = merged["operating_cash_flow_usd_bn"] / merged["capex_usd_bn"]
+    merged["left_after_capex_usd_bn"] = (
+        merged["operating_cash_flow_usd_bn"] - merged["capex_usd_bn"]
+    )
+    merged["source_id"] = merged["source_id_ocf"] + ";" + merged["source_id_capex"]
+    return merged.sort_values("fiscal_year").reset_index(drop=True)
+
+
+def metric_series(cash_flow: pd.DataFrame, metric: str, sources: pd.DataFrame) -> pd.DataFrame:
+    """One cash-flow metric over time (every period, preferred source per period)."""
+    one = cash_flow[cash_flow["metric"] == metric]
+    return preferred(one, ["period"], sources).sort_values("period_end").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- charts
+
+_BASIS_LABELS = {
+    "incl_finance_leases": "Headline (incl. finance-lease principal)",
+    "purchases_ppe": "Purchases of property and equipment",
+}
+
+
+def basis_label(basis: str) -> str:
+    """Readable name of a capex basis."""
+    return _BASIS_LABELS[basis]
+
+
+def capex_bases_chart(capex: pd.DataFrame, sources: pd.DataFrame, first_year: int) -> tuple:
+    """Annual capex, one line per basis (never mixed); returns (chart, rows drawn).
+
+    A year missing on one basis breaks that line instead of bridging it.
+    """
+    rows = pd.concat(
+        [capex_series(capex, b, sources) for b in sorted(set(capex["basis"]))], ignore_index=True
+    )
+    rows = rows[rows["fiscal_year"] >= first_year].copy()
+    years = range(int(rows["fiscal_year"].min()), int(rows["fiscal_year"].max()) + 1)
+    full = pd.MultiIndex.from_product([years, sorted(set(rows["basis"]))], names=["fiscal_year", "basis"])
+    plotted = rows.set_index(["fiscal_year", "basis"]).reindex(full).reset_index()
+    plotted["basis_label"] = plotted["basis"].map(basis_label)
+    chart = (
+        alt.Chart(plotted)
+        .mark_line(point=True, invalid="break-paths-show-domains")
         .encode(
-            x=x,
+            x=alt.X("fiscal_year:O", title="Fiscal year"),
             y=alt.Y("capex_usd_bn:Q", title="Capital expenditures (USD bn)"),
+            color=alt.Color("basis_label:N", title="Basis", sort=list(_BASIS_LABELS.values())),
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("basis_label:N", title="Basis"),
                 alt.Tooltip("capex_usd_bn:Q", title="Capex (USD bn)", format=",.1f"),
-                alt.Tooltip("kind:N", title="Figure"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],
         )
+        .properties(
+            width="container",
+            height=320,
+            title=alt.Title(
+                "Meta's annual capital expenditures, by basis",
+                subtitle=[
+                    "The two bases are kept apart: the headline figure adds finance-lease principal.",
+                    "Gaps are years for which no source gave that basis.",
+                ],
+            ),
+            description=(
+                "Line chart of Meta's capital expenditures per fiscal year in US dollars, one line "
+                "for the headline basis including finance-lease principal and one for purchases of "
+                "property and equipment; the headline line has gaps where no figure was found."
+            ),
+        )
     )
-    rules = (
-        alt.Chart(ranges)
-        .mark_rule(strokeWidth=5, color=PALETTE_ORANGE)
+    return chart, rows
+
+
+def guidance_chart(guidance: pd.DataFrame, actual: pd.DataFrame) -> tuple:
+    """Every guidance range as an interval at the date given, with the year's actual as a tick."""
+    g = with_midpoints(guidance).drop_duplicates(
+        ["fiscal_year", "given_date", "low_usd_bn", "high_usd_bn"]
+    )
+    g["year"] = g["fiscal_year"].astype(str)
+    years = sorted(g["fiscal_year"].unique())
+    act = actual[actual["fiscal_year"].isin(years)].copy()
+    act["year"] = act["fiscal_year"].astype(str)
+    act["label"] = "Actual " + act["year"]
+    span = g.groupby("fiscal_year")["given_date"].agg(["min", "max"])
+    act["from_date"] = act["fiscal_year"].map(span["min"])
+    act["to_date"] = act["fiscal_year"].map(span["max"]) + pd.Timedelta(days=45)
+    colour = alt.Color("year:N", title="Guidance for fiscal year")
+    ranges = (
+        alt.Chart(g)
+        .mark_rule(strokeWidth=6, strokeCap="round")
         .encode(
-            x=x,
-            xOffset=alt.XOffset("given:O", title=None),
-            y="low_usd_bn:Q",
+            x=alt.X(
+                "given_date:T", title="Date the range was given", axis=alt.Axis(format="%b %Y")
+            ),
+            y=alt.Y("low_usd_bn:Q", title="Capital expenditures (USD bn)"),
             y2="high_usd_bn:Q",
+            color=colour,
             tooltip=[
-                alt.Tooltip("fiscal_year:O", title="Guidance for"),
-                alt.Tooltip("given:N", title="Given on"),
+                alt.Tooltip("year:N", title="Guidance for"),
+                alt.Tooltip("given_date:T", title="Given on", format="%d %b %Y"),
                 alt.Tooltip("occasion:N", title="Occasion"),
                 alt.Tooltip("low_usd_bn:Q", title="Low (USD bn)", format=",.0f"),
                 alt.Tooltip("high_usd_bn:Q", title="High (USD bn)", format=",.0f"),
@@ -184,15 +238,218 @@ def capex_guidance_chart(capex: pd.DataFrame, guidance: pd.DataFrame) -> alt.Lay
             ],
         )
     )
-    return (bars + rules).properties(
+    actual_rules = (
+        alt.Chart(act)
+        .mark_rule(strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(
+            x="from_date:T",
+            x2="to_date:T",
+            y="capex_usd_bn:Q",
+            color=colour,
+            tooltip=[
+                alt.Tooltip("label:N", title="Line"),
+                alt.Tooltip("capex_usd_bn:Q", title="Actual (USD bn)", format=",.1f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+    )
+    chart = (ranges + actual_rules).properties(
         width="container",
-        height=320,
+        height=340,
         title=alt.Title(
-            "Meta's capital expenditures and every guidance range",
-            subtitle="Bars: actual, including finance-lease principal. Orange intervals: guidance, one per date given.",
+            "Every capex range Meta gave, in the order given",
+            subtitle="Bars: the range for each fiscal year on the date it was given. Dashed: that year's actual.",
         ),
         description=(
-            "Bar chart of Meta's annual capital expenditures by fiscal year, with each full-year "
-            "guidance range drawn as a vertical interval beside its year, in the order given."
+            "Chart of Meta's full-year capital expenditure guidance ranges plotted at the date each "
+            "was given, coloured by the fiscal year they cover, with dashed horizontal lines at the "
+            "actual capital expenditures of those years."
         ),
+    )
+    return chart, pd.concat([g, act], ignore_index=True)
+
+
+def intensity_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Capex as a share of revenue by year."""
+    return (
+        alt.Chart(rows)
+        .mark_bar(color=PALETTE_BLUE)
+        .encode(
+            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            y=alt.Y(
+                "intensity:Q", title="Capex as a share of revenue (%)", axis=alt.Axis(format="%")
+            ),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("intensity:Q", title="Share of revenue", format=".1%"),
+                alt.Tooltip("capex_usd_bn:Q", title="Capex (USD bn)", format=",.1f"),
+                alt.Tooltip("revenue_usd_bn:Q", title="Revenue (USD bn)", format=",.1f"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=260,
+            title=alt.Title(
+                "Capex intensity: capital spending per dollar of revenue",
+                subtitle="Capex and revenue of the same fiscal year, one capex basis",
+            ),
+            description="Bar chart of Meta's capital expenditures divided by revenue for each fiscal year.",
+        )
+    )
+
+
+def quarterly_chart(quarterly: pd.DataFrame, sources: pd.DataFrame) -> tuple:
+    """Quarterly capex, one line per basis."""
+    rows = preferred(quarterly, ["quarter", "basis"], sources)
+    rows["basis_label"] = rows["basis"].map(basis_label)
+    chart = (
+        alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("quarter:O", title="Quarter", sort=sorted(rows["quarter"].unique())),
+            y=alt.Y("capex_usd_bn:Q", title="Capital expenditures (USD bn)"),
+            color=alt.Color("basis_label:N", title="Basis", sort=list(_BASIS_LABELS.values())),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("basis_label:N", title="Basis"),
+                alt.Tooltip("capex_usd_bn:Q", title="Capex (USD bn)", format=",.2f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=280,
+            title=alt.Title(
+                "Quarterly capital expenditures", subtitle="Each basis drawn separately"
+            ),
+            description="Line chart of Meta's capital expenditures per quarter, one line per basis.",
+        )
+    )
+    return chart, rows
+
+
+def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
+    """Operating cash flow against capex per year, plus the latest guidance midpoint if given."""
+    long = rows.melt(
+        id_vars=["fiscal_year", "source_id"],
+        value_vars=["operating_cash_flow_usd_bn", "capex_usd_bn"],
+        var_name="measure",
+        value_name="usd_bn",
+    )
+    names = {"operating_cash_flow_usd_bn": "Operating cash flow", "capex_usd_bn": "Capital expenditures"}
+    long["measure"] = long["measure"].map(names)
+    order = [*names.values()]
+    if plan is not None:
+        order.append("Capex guidance (midpoint)")
+        long = pd.concat([long, pd.DataFrame([{
+            "fiscal_year": int(plan["fiscal_year"]), "source_id": plan["source_id"],
+            "measure": order[-1], "usd_bn": float(plan["mid_usd_bn"]),
+        }])], ignore_index=True)
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            xOffset=alt.XOffset("measure:N", sort=order),
+            y=alt.Y("usd_bn:Q", title="USD bn"),
+            color=alt.Color("measure:N", title=None, sort=order),
+            opacity=alt.condition(alt.datum.measure == "Capex guidance (midpoint)", alt.value(0.55),
+                                  alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.1f"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=280,
+            title=alt.Title(
+                "Can cash flow pay for the build-out?",
+                subtitle="Operating cash flow beside capital expenditures; pale: the latest guidance midpoint",
+            ),
+            description=(
+                "Grouped bar chart of Meta's operating cash flow and capital expenditures per fiscal "
+                "year, with the midpoint of the latest capex guidance for the coming year."
+            ),
+        )
+    )
+    return chart, long
+
+
+BASES = tuple(_BASIS_LABELS)
+
+
+def check_basis(basis: str, parameter: str = "basis") -> str:
+    """Return ``basis`` if it is a known capex basis; otherwise name the parameter and the options."""
+    if basis not in BASES:
+        raise ValueError(
+            f"parameter {parameter}={basis!r} is not a capex basis; use one of {', '.join(BASES)}"
+        )
+    return basis
+
+
+def guidance_outcomes(guidance: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFrame:
+    """For each guided year with an actual: the first and last range and where the actual landed."""
+    g = with_midpoints(guidance).drop_duplicates(["fiscal_year", "given_date"])
+    rows = []
+    for year, ranges in g.groupby("fiscal_year"):
+        act = actual[actual["fiscal_year"] == year]
+        if act.empty:
+            continue
+        first, last = ranges.iloc[0], ranges.iloc[-1]
+        value = float(act["capex_usd_bn"].iloc[0])
+        rows.append(
+            {
+                "fiscal_year": int(year),
+                "ranges_given": len(ranges),
+                "first_low": first.low_usd_bn,
+                "first_high": first.high_usd_bn,
+                "first_given": first.given_date,
+                "last_low": last.low_usd_bn,
+                "last_high": last.high_usd_bn,
+                "last_given": last.given_date,
+                "actual_usd_bn": value,
+                "vs_first_mid": value / first.mid_usd_bn - 1,
+                "position": "within"
+                if last.low_usd_bn <= value <= last.high_usd_bn
+                else ("above" if value > last.high_usd_bn else "below"),
+                "source_id": ";".join(sorted(set(ranges["source_id"]) | set(act["source_id"]))),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def upward_revisions(guidance: pd.DataFrame) -> tuple[int, int]:
+    """(revisions that raised the midpoint, all revisions) across every guided year."""
+    rev = guidance_revisions(guidance).dropna(subset=["mid_change_usd_bn"])
+    return int((rev["mid_change_usd_bn"] > 0).sum()), len(rev)
+
+
+def outcomes_table_html(outcomes: pd.DataFrame) -> str:
+    """Where each completed year landed against the ranges given for it."""
+    from report.notebook import table_html
+
+    rows = outcomes.copy()
+    rows["first"] = [
+        f"{lo:,.0f}–{hi:,.0f} ({d:%b %Y})"
+        for lo, hi, d in zip(rows.first_low, rows.first_high, rows.first_given, strict=True)
+    ]
+    rows["last"] = [
+        f"{lo:,.0f}–{hi:,.0f} ({d:%b %Y})"
+        for lo, hi, d in zip(rows.last_low, rows.last_high, rows.last_given, strict=True)
+    ]
+    return table_html(
+        rows,
+        {
+            "fiscal_year": "Year",
+            "ranges_given": "Ranges given",
+            "first": "First range, USD bn",
+            "last": "Last range, USD bn",
+            "actual_usd_bn": "Actual, USD bn",
+            "vs_first_mid": "Actual vs first midpoint",
+            "position": "Actual vs last range",
+        },
+        formats={"actual_usd_bn": lambda v: f"{v:,.2f}", "vs_first_mid": lambda v: f"{v:+.0%}"},
+        caption="Where each completed year landed against the ranges Meta gave for it",
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from report import charts, data, figures, params, paths, toc
+from report.sourcing import disagreements
 
 VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
 
@@ -65,8 +66,10 @@ class Chapter:
         """Every source cited by a row of a table this chapter loaded, strongest kind first."""
         ids: list[str] = []
         for name, frame in self.loaded.items():
-            if name != "sources" and "source_id" in frame.columns:
-                ids += [s.strip() for v in frame["source_id"].dropna() for s in str(v).split(";")]
+            if name == "sources":
+                continue
+            for col in [c for c in frame.columns if str(c).endswith("source_id")]:
+                ids += [s.strip() for v in frame[col].dropna() for s in str(v).split(";")]
         src = self.sources
         used = src[src["source_id"].isin(set(ids))].copy()
         order = {"filing": 0, "company_statement": 1, "news": 2, "analyst": 3}
@@ -181,3 +184,28 @@ def sources_html(chapter: Chapter) -> str:
 def show(html_text: str) -> None:
     """Display an HTML fragment (the cell's one display)."""
     display(HTML(html_text))
+
+
+def disagreements_html(
+    frame: pd.DataFrame,
+    keys: list[str],
+    value: str,
+    sources: pd.DataFrame,
+    labels: dict[str, str],
+    tolerance: float = 0.005,
+) -> str:
+    """Figures on which sources disagree, side by side, each with its source linked."""
+    rows = disagreements(frame, keys, value, tolerance)
+    if rows.empty:
+        return '<p class="report-note">No two sources disagree on these figures.</p>'
+    by_id = sources.set_index("source_id")
+    rows = rows.copy()
+    rows["source"] = [
+        link(by_id.loc[s, "url"], by_id.loc[s, "publisher"]) for s in rows["source_id"]
+    ]
+    columns = {**labels, "source": "Source"}
+    if "note" in rows.columns:
+        columns["note"] = "Note"
+    return table_html(
+        rows, columns, raw_html=["source"], caption="Where sources disagree (all rows kept)"
+    )

@@ -297,9 +297,9 @@ def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]
         if res["name"] == "sources":
             sources = res
             continue
-        fields = {f["name"] for f in res["schema"]["fields"]}
-        if "source_id" in fields:
-            cited.update(row.get("source_id", "") for _, row in _rows(data_dir, res))
+        citing = [f["name"] for f in res["schema"]["fields"] if f["name"].endswith("source_id")]
+        for _, row in _rows(data_dir, res):
+            cited.update(row.get(name, "") for name in citing)
     if sources is None:
         return []
     return [

@@ -1,0 +1,114 @@
+"""The article's claims, our verdicts, and how they are shown."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+
+from report import figures
+from report.notebook import link, table_html
+
+#: The fixed verdict scale, strongest support first.
+VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
+VERDICT_COLOURS = ["#009E73", "#E69F00", "#999999", "#D55E00", "#56B4E9"]
+
+
+def with_sources(claims: pd.DataFrame, claim_sources: pd.DataFrame) -> pd.DataFrame:
+    """Claims with a ``source_id`` column listing their sources (``;``-separated)."""
+    grouped = claim_sources.groupby("claim_id")["source_id"].agg(lambda s: ";".join(sorted(s)))
+    out = claims.merge(grouped.rename("source_id"), on="claim_id", how="left")
+    missing = out[out["source_id"].isna()]["claim_id"].tolist()
+    if missing:
+        raise ValueError(f"claims without a source: {', '.join(missing)}")
+    return out.sort_values(["order"]).reset_index(drop=True)
+
+
+def for_chapter(claims: pd.DataFrame, chapter: str) -> pd.DataFrame:
+    """The claims a chapter examines, in the article's order."""
+    return claims[claims["chapter"] == chapter].sort_values("order").reset_index(drop=True)
+
+
+def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
+    """How many claims got each verdict, every verdict of the scale listed (zeros included)."""
+    counts = claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
+    return counts.rename_axis("verdict").reset_index(name="claims")
+
+
+def verdict_badge(verdict: str) -> str:
+    """An HTML label for a verdict (colour plus the word, never colour alone)."""
+    css = "report-verdict-" + verdict.replace(" ", "-")
+    return f'<span class="report-verdict {css}">{html.escape(verdict)}</span>'
+
+
+def claims_table_html(
+    claims: pd.DataFrame, sources: pd.DataFrame, chapter_links: dict[str, str] | None = None
+) -> str:
+    """The claims as an accessible table: claim, verdict, evidence, as of, sources."""
+    by_id = sources.set_index("source_id")
+    rows = claims.copy()
+
+    def claim_cell(row: pd.Series) -> str:
+        text = html.escape(row["claim"])
+        if isinstance(row.get("quote"), str) and row["quote"]:
+            text += f' <q class="report-quote">{html.escape(row["quote"])}</q>'
+        if chapter_links and row["chapter"] in chapter_links:
+            text += (
+                f'<br><a href="{html.escape(chapter_links[row["chapter"]], quote=True)}">'
+                f"examined in {html.escape(row['chapter'])}</a>"
+            )
+        return text
+
+    def sources_cell(ids: str) -> str:
+        parts = []
+        for sid in ids.split(";"):
+            src = by_id.loc[sid]
+            parts.append(link(src["url"], src["publisher"]))
+        return "; ".join(parts)
+
+    rows["claim_html"] = rows.apply(claim_cell, axis=1)
+    rows["verdict_html"] = rows["verdict"].map(verdict_badge)
+    rows["sources_html"] = rows["source_id"].map(sources_cell)
+    return table_html(
+        rows,
+        {
+            "claim_html": "The article's claim",
+            "verdict_html": "Verdict",
+            "evidence": "What the record shows",
+            "as_of": "As of",
+            "sources_html": "Sources",
+        },
+        formats={"as_of": figures.short_date},
+        raw_html=["claim_html", "verdict_html", "sources_html"],
+        css_class="report-table report-claims",
+    )
+
+
+def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
+    """Bar chart of verdict counts on the fixed scale."""
+    counts = verdict_counts(claims)
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("verdict:N", sort=VERDICTS, title=None),
+            x=alt.X("claims:Q", title="Claims (count)", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(
+                "verdict:N", scale=alt.Scale(domain=VERDICTS, range=VERDICT_COLOURS), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("verdict:N", title="Verdict"),
+                alt.Tooltip("claims:Q", title="Claims"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=180,
+            title=alt.Title(
+                "How the article's claims hold up", subtitle="Number of claims per verdict"
+            ),
+            description="Horizontal bar chart counting the article's checkable claims by verdict: "
+            + ", ".join(f"{r.verdict} {r.claims}" for r in verdict_counts(claims).itertuples()),
+        )
+    )

@@ -1,0 +1,34 @@
+"""Choosing among sources: one preferred row per fact, and the facts on which sources disagree."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Order of source strength, strongest first (as graded in sources.kind).
+KIND_RANK = {"filing": 0, "company_statement": 1, "news": 2, "analyst": 3}
+
+
+def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per ``keys``: the strongest source, then the most recently published.
+
+    The other rows are not lost: chapters show disagreements side by side with
+    :func:`disagreements`.
+    """
+    ranked = frame.merge(sources[["source_id", "kind", "published"]], on="source_id", how="left")
+    ranked["_rank"] = ranked["kind"].map(KIND_RANK).fillna(len(KIND_RANK))
+    ranked = ranked.sort_values(
+        [*keys, "_rank", "published", "source_id"],
+        ascending=[True] * len(keys) + [True, False, True],
+        na_position="last",
+    )
+    best = ranked.drop_duplicates(keys, keep="first")
+    return best.drop(columns=["_rank", "kind", "published"]).reset_index(drop=True)
+
+
+def disagreements(
+    frame: pd.DataFrame, keys: list[str], value: str, tolerance: float = 0.005
+) -> pd.DataFrame:
+    """Rows whose key has sources reporting values that differ by more than ``tolerance`` (relative)."""
+    spread = frame.groupby(keys)[value].agg(["min", "max"]).reset_index()
+    differs = spread[(spread["max"] - spread["min"]) > tolerance * spread["max"].abs()]
+    return frame.merge(differs[keys], on=keys).sort_values([*keys, value]).reset_index(drop=True)
