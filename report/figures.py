@@ -140,3 +140,26 @@ def show_key_figures(figures: list[KeyFigure], heading: str = "Key figures") -> 
     for fig in figures:
         glue_text(fig.name, fig.value)
     display(HTML(key_figures_html(figures, heading)))
+
+
+def ordinal(n: int) -> str:
+    """``3`` -> ``third`` (up to twelfth), else ``13th``."""
+    words = [
+        "zeroth",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+    ]
+    if 0 <= n < len(words):
+        return words[n]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

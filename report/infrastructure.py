@@ -167,7 +167,9 @@ def capex_bases_chart(capex: pd.DataFrame, sources: pd.DataFrame, first_year: in
     )
     rows = rows[rows["fiscal_year"] >= first_year].copy()
     years = range(int(rows["fiscal_year"].min()), int(rows["fiscal_year"].max()) + 1)
-    full = pd.MultiIndex.from_product([years, sorted(set(rows["basis"]))], names=["fiscal_year", "basis"])
+    full = pd.MultiIndex.from_product(
+        [years, sorted(set(rows["basis"]))], names=["fiscal_year", "basis"]
+    )
     plotted = rows.set_index(["fiscal_year", "basis"]).reindex(full).reset_index()
     plotted["basis_label"] = plotted["basis"].map(basis_label)
     chart = (
@@ -336,15 +338,30 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
         var_name="measure",
         value_name="usd_bn",
     )
-    names = {"operating_cash_flow_usd_bn": "Operating cash flow", "capex_usd_bn": "Capital expenditures"}
+    names = {
+        "operating_cash_flow_usd_bn": "Operating cash flow",
+        "capex_usd_bn": "Capital expenditures",
+    }
     long["measure"] = long["measure"].map(names)
     order = [*names.values()]
     if plan is not None:
         order.append("Capex guidance (midpoint)")
-        long = pd.concat([long, pd.DataFrame([{
-            "fiscal_year": int(plan["fiscal_year"]), "source_id": plan["source_id"],
-            "measure": order[-1], "usd_bn": float(plan["mid_usd_bn"]),
-        }])], ignore_index=True)
+        long = pd.concat(
+            [
+                long,
+                pd.DataFrame(
+                    [
+                        {
+                            "fiscal_year": int(plan["fiscal_year"]),
+                            "source_id": plan["source_id"],
+                            "measure": order[-1],
+                            "usd_bn": float(plan["mid_usd_bn"]),
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
     chart = (
         alt.Chart(long)
         .mark_bar()
@@ -353,8 +370,9 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
             xOffset=alt.XOffset("measure:N", sort=order),
             y=alt.Y("usd_bn:Q", title="USD bn"),
             color=alt.Color("measure:N", title=None, sort=order),
-            opacity=alt.condition(alt.datum.measure == "Capex guidance (midpoint)", alt.value(0.55),
-                                  alt.value(1.0)),
+            opacity=alt.condition(
+                alt.datum.measure == "Capex guidance (midpoint)", alt.value(0.55), alt.value(1.0)
+            ),
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Year"),
                 alt.Tooltip("measure:N", title="Measure"),
@@ -452,4 +470,236 @@ def outcomes_table_html(outcomes: pd.DataFrame) -> str:
         },
         formats={"actual_usd_bn": lambda v: f"{v:,.2f}", "vs_first_mid": lambda v: f"{v:+.0%}"},
         caption="Where each completed year landed against the ranges Meta gave for it",
+    )
+
+
+# ---------------------------------------------------------------- campuses, deals, power
+
+
+def campus_capacity(campuses: pd.DataFrame) -> pd.DataFrame:
+    """Each distinct stated capacity of a campus (capacity and target year), latest statement kept.
+
+    Sources describe the same phase in different words; a capacity and target year stated
+    again is one phase, not two.
+    """
+    rows = campuses.dropna(subset=["capacity_gw"]).copy()
+    rows["_year"] = rows["target_year"].fillna(0)
+    rows = rows.sort_values(
+        ["campus", "capacity_gw", "_year", "announced_date"], na_position="first"
+    )
+    rows = rows.drop_duplicates(["campus", "capacity_gw", "_year"], keep="last").drop(
+        columns="_year"
+    )
+    rows["target"] = rows["target_year"].map(
+        lambda y: "no date given" if pd.isna(y) else str(int(y))
+    )
+    return rows.sort_values(["campus", "capacity_gw"]).reset_index(drop=True)
+
+
+def announced_gw(capacity: pd.DataFrame) -> float:
+    """Total announced capacity: each campus counted once, at its largest stated capacity."""
+    return float(capacity.groupby("campus")["capacity_gw"].max().sum())
+
+
+def campus_chart(capacity: pd.DataFrame) -> alt.Chart:
+    """Capacity per campus and phase, by target year; status as the colour."""
+    order = (
+        capacity.groupby("campus")["capacity_gw"].max().sort_values(ascending=False).index.tolist()
+    )
+    return (
+        alt.Chart(capacity)
+        .mark_bar()
+        .encode(
+            y=alt.Y("campus:N", title=None, sort=order),
+            x=alt.X("capacity_gw:Q", title="Capacity (GW)"),
+            yOffset=alt.YOffset("phase:N"),
+            color=alt.Color("target:N", title="Due by", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("campus:N", title="Campus"),
+                alt.Tooltip("location:N", title="Where"),
+                alt.Tooltip("phase:N", title="Phase"),
+                alt.Tooltip("capacity_gw:Q", title="Capacity (GW)", format=",.1f"),
+                alt.Tooltip("target:N", title="Due by"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("announced_date:T", title="Stated on", format="%d %b %Y"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=max(160, 48 * capacity["campus"].nunique()),
+            title=alt.Title(
+                "The gigawatt campuses",
+                subtitle="Stated capacity per campus and phase, coloured by the year it is due",
+            ),
+            description=(
+                "Horizontal bar chart of Meta's data-centre campuses by stated power capacity in "
+                "gigawatts, one bar per phase, coloured by target year."
+            ),
+        )
+    )
+
+
+#: The assumptions rows the what-if defaults are drawn from.
+WHAT_IF_SOURCES = [
+    "gb200_nvl72_rack_kw",
+    "gpus_per_nvl72_rack",
+    "meta_pue_2023",
+    "us_household_electricity_2020",
+]
+
+
+DEAL_KINDS = {
+    "joint_venture": "Joint venture",
+    "bond": "Bond",
+    "cloud_compute": "Cloud and compute contract",
+    "chips_hardware": "Chips and hardware",
+    "other": "Other financing",
+}
+
+
+def deals_chart(deals: pd.DataFrame) -> alt.Chart:
+    """Every financing or compute deal with a stated amount, by date; never summed."""
+    rows = deals.dropna(subset=["amount_usd_bn"]).copy()
+    rows["kind_label"] = rows["kind"].map(DEAL_KINDS)
+    return (
+        alt.Chart(rows)
+        .mark_circle(opacity=0.8, stroke="#333333", strokeWidth=0.5)
+        .encode(
+            x=alt.X("date:T", title="Date agreed or reported", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("amount_usd_bn:Q", title="Amount (USD bn)"),
+            size=alt.Size(
+                "amount_usd_bn:Q", title="USD bn", legend=None, scale=alt.Scale(range=[60, 900])
+            ),
+            color=alt.Color("kind_label:N", title="Kind", sort=list(DEAL_KINDS.values())),
+            tooltip=[
+                alt.Tooltip("counterparty:N", title="With"),
+                alt.Tooltip("kind_label:N", title="Kind"),
+                alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f"),
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("term_years:Q", title="Term (years)"),
+                alt.Tooltip("description:N", title="What"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=300,
+            title=alt.Title(
+                "Financing and compute commitments",
+                subtitle="Each deal with a stated amount; some overlap (see tooltips), so they are not added up",
+            ),
+            description=(
+                "Bubble chart of Meta's financing and compute deals by date and amount in US "
+                "dollars, coloured by kind: joint venture, bonds, cloud contracts, chips, other."
+            ),
+        )
+    )
+
+
+def power_chart(power: pd.DataFrame) -> alt.Chart:
+    """Power agreements: capacity per agreement, coloured by generation kind."""
+    rows = power.dropna(subset=["capacity_mw"]).copy()
+    rows["when"] = rows["date"].dt.strftime("%b %Y").fillna("undated")
+    order = rows.sort_values("capacity_mw", ascending=False)["counterparty"].tolist()
+    return (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            y=alt.Y("counterparty:N", title=None, sort=order, axis=alt.Axis(labelLimit=300)),
+            x=alt.X("capacity_mw:Q", title="Capacity (MW)"),
+            color=alt.Color("kind:N", title="Generation"),
+            tooltip=[
+                alt.Tooltip("counterparty:N", title="With"),
+                alt.Tooltip("kind:N", title="Generation"),
+                alt.Tooltip("capacity_mw:Q", title="MW", format=",.0f"),
+                alt.Tooltip("when:N", title="Agreed"),
+                alt.Tooltip("campus:N", title="Serves"),
+                alt.Tooltip("description:N", title="What"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=max(200, 24 * len(rows)),
+            title=alt.Title(
+                "Power deals behind the campuses",
+                subtitle="Megawatts per agreement; overlapping rows are not summed",
+            ),
+            description=(
+                "Horizontal bar chart of Meta's power agreements in megawatts, coloured by kind of "
+                "generation (nuclear, gas, solar, wind, geothermal)."
+            ),
+        )
+    )
+
+
+def what_if_chart(
+    capacity: pd.DataFrame, kw_per_accelerator: float, pue: float, kwh_per_household_year: float
+) -> alt.Chart:
+    """Gigawatts to accelerators and to households, with sliders bound to Vega parameters.
+
+    The notebook's parameters set the sliders' starting values, so the static numbers in the
+    chapter and the interactive chart agree.
+    """
+    per_campus = capacity.groupby("campus", as_index=False).agg(
+        capacity_gw=("capacity_gw", "max"), source_id=("source_id", "first")
+    )
+    kw = alt.param(
+        name="kw_per_accelerator",
+        value=kw_per_accelerator,
+        bind=alt.binding_range(min=0.5, max=3.0, step=0.05, name="All-in kW per accelerator "),
+    )
+    overhead = alt.param(
+        name="pue",
+        value=pue,
+        bind=alt.binding_range(min=1.0, max=1.8, step=0.01, name="Facility overhead (PUE) "),
+    )
+    home = alt.param(
+        name="kwh_per_household_year",
+        value=kwh_per_household_year,
+        bind=alt.binding_range(min=4000, max=16000, step=100, name="Household use, kWh a year "),
+    )
+    base = (
+        alt.Chart(per_campus)
+        .add_params(kw, overhead, home)
+        .transform_calculate(
+            # GW -> kW is x 1e6 and the result is in millions, so the two factors cancel.
+            accelerators_m="datum.capacity_gw / (kw_per_accelerator * pue)",
+            households_m=f"datum.capacity_gw / (kwh_per_household_year / {HOURS_PER_YEAR})",
+        )
+        .transform_fold(["accelerators_m", "households_m"], as_=["measure", "millions"])
+        .transform_calculate(
+            measure_label="datum.measure == 'accelerators_m' ? 'Accelerators it could power' "
+            ": 'Average US households it equals'"
+        )
+    )
+    return (
+        base.mark_bar()
+        .encode(
+            y=alt.Y("campus:N", title=None, sort="-x"),
+            x=alt.X("millions:Q", title="Millions", axis=alt.Axis(format=",.1f", tickCount=6)),
+            color=alt.Color("measure_label:N", title=None),
+            yOffset=alt.YOffset("measure_label:N"),
+            tooltip=[
+                alt.Tooltip("campus:N", title="Campus"),
+                alt.Tooltip("capacity_gw:Q", title="Capacity (GW)", format=",.1f"),
+                alt.Tooltip("measure_label:N", title="Measure"),
+                alt.Tooltip("millions:Q", title="Millions", format=",.2f"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=max(180, 56 * len(per_campus)),
+            title=alt.Title(
+                "What the gigawatts buy: a what-if",
+                subtitle="Move the sliders to change the assumptions; defaults are sourced (see text)",
+            ),
+            description=(
+                "Interactive bar chart converting each campus's stated capacity into the number of "
+                "AI accelerators it could power and the number of average US households whose "
+                "electricity use it equals; sliders set the kilowatts per accelerator, the "
+                "facility overhead and household consumption."
+            ),
+        )
     )

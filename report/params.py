@@ -45,13 +45,42 @@ class Param:
         return f"{self.name}: {self.type} = {self.default!r}  ({self.help})"
 
 
+def _assigned_names(path: str) -> dict[str, int]:
+    """Names assigned at the top level of the notebook's parameters cell, with their line."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{path}: needs exactly one cell tagged 'parameters', found {len(cells)}")
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError as exc:
+        raise ParameterError(f"{path}: the parameters cell is not valid Python: {exc}") from exc
+    names = {}
+    for node in tree.body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        for target in targets:
+            if isinstance(target, ast.Name):
+                names[target.id] = node.lineno
+    return names
+
+
 @functools.lru_cache(maxsize=64)
 def _inspect(path: str, mtime: float) -> dict[str, Param]:
     import papermill  # heavy import, only when needed
 
+    assigned = _assigned_names(path)
     found = papermill.inspect_notebook(path)
-    if not found:
-        raise ParameterError(f"{path}: no cell tagged 'parameters'")
+    # papermill skips a line it cannot parse with only a printed warning (an '=' inside the
+    # help comment is enough); a parameter it cannot see could never be overridden.
+    unseen = {name: line for name, line in assigned.items() if name not in found}
+    if unseen:
+        listed = ", ".join(f"{n} (line {line})" for n, line in unseen.items())
+        raise ParameterError(
+            f"{path}: papermill cannot read parameter(s) {listed}; write each as "
+            "'name: type = literal  # help' with no '=' in the help comment"
+        )
     params = {}
     for name, info in found.items():
         kind = info["inferred_type_name"]

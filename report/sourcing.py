@@ -28,7 +28,16 @@ def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd
 def disagreements(
     frame: pd.DataFrame, keys: list[str], value: str, tolerance: float = 0.005
 ) -> pd.DataFrame:
-    """Rows whose key has sources reporting values that differ by more than ``tolerance`` (relative)."""
-    spread = frame.groupby(keys)[value].agg(["min", "max"]).reset_index()
-    differs = spread[(spread["max"] - spread["min"]) > tolerance * spread["max"].abs()]
-    return frame.merge(differs[keys], on=keys).sort_values([*keys, value]).reset_index(drop=True)
+    """Rows of facts on which sources differ.
+
+    Numbers differ when they are more than ``tolerance`` apart (relative to the larger);
+    anything else (dates, text) differs on any difference.
+    """
+    clean = frame.dropna(subset=[value])
+    if pd.api.types.is_numeric_dtype(clean[value]):
+        spread = clean.groupby(keys)[value].agg(["min", "max"]).reset_index()
+        differs = spread[(spread["max"] - spread["min"]) > tolerance * spread["max"].abs()]
+    else:
+        counts = clean.groupby(keys)[value].nunique().reset_index(name="n")
+        differs = counts[counts["n"] > 1]
+    return clean.merge(differs[keys], on=keys).sort_values([*keys, value]).reset_index(drop=True)

@@ -168,6 +168,11 @@ def check_content(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) ->
         if res["name"] in skip:
             continue
         res = {k: v for k, v in res.items() if k not in ("checks", "chapters")}
+        # Never let Frictionless guess the dialect: a note full of semicolons made it split
+        # on ';'. Our CSVs are plain RFC 4180 (the structure pass already checked that).
+        res.setdefault("format", "csv")
+        res.setdefault("encoding", "utf-8")
+        res["dialect"] = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
         schema = dict(res["schema"])
         schema["foreignKeys"] = [
             fk

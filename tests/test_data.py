@@ -281,3 +281,26 @@ def test_money_fields_declare_units_and_minimums():
         for f in table.fields:
             if re.search(r"_usd_(bn|m)$", f["name"]):
                 assert f.get("unit", "").startswith("USD"), (table.name, f["name"])
+
+
+def test_quotes_and_semicolons_in_text_do_not_change_the_dialect(tmp_path):
+    # Frictionless sniffs the CSV dialect unless told. Apostrophes and semicolons in notes
+    # (as in "models' share" and "'By early 2026'; same figure, ...") once made it read a
+    # file as ';'-separated with "'" quotes, and report nonsense errors.
+    copy = dk.copy_data(tmp_path / "dialect")
+    dk.set_cell(
+        copy,
+        "capex_annual",
+        "note",
+        "Chinese open models' share; cites a newsletter; context",
+        row=0,
+    )
+    dk.set_cell(
+        copy,
+        "capex_annual",
+        "note",
+        "'By early 2026'; same figure as before, no newer count",
+        row=1,
+    )
+    assert [p for p in validate(copy) if p.severity == "error"] == []
+    assert data.load("capex_annual", copy)["note"].iloc[1].startswith("'By early 2026';")

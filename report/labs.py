@@ -1,0 +1,220 @@
+"""Computations and charts of the labs chapter: events, reorganisations, leaders' tenures."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from report.figures import months_between
+from report.sourcing import preferred
+
+EVENT_TYPES = [
+    "formation",
+    "reorganisation",
+    "appointment",
+    "departure",
+    "hiring_freeze",
+    "layoff",
+    "model_release",
+    "product",
+    "other",
+]
+TYPE_LABELS = {
+    "formation": "Formation",
+    "reorganisation": "Reorganisation",
+    "appointment": "Appointment",
+    "departure": "Departure",
+    "hiring_freeze": "Hiring freeze",
+    "layoff": "Layoff",
+    "model_release": "Model release",
+    "product": "Product",
+    "other": "Other",
+}
+
+
+def check_types(types: list[str], parameter: str = "event_types") -> list[str]:
+    """Return ``types`` if all are known event types; otherwise name the parameter and the options."""
+    unknown = [t for t in types if t not in EVENT_TYPES]
+    if unknown or not types:
+        raise ValueError(
+            f"parameter {parameter} has unknown or no event types {unknown}; "
+            f"valid: {', '.join(EVENT_TYPES)}"
+        )
+    return types
+
+
+def one_per_event(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per event (the strongest, then latest, source); disagreements stay in the table."""
+    return (
+        preferred(events, ["event_id"], sources)
+        .sort_values(["date", "event_id"])
+        .reset_index(drop=True)
+    )
+
+
+def in_window(
+    events: pd.DataFrame, start: str, types: list[str], end: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Events from ``start`` (ISO date) to ``end`` of the given types."""
+    try:
+        begin = pd.Timestamp(start)
+    except ValueError as exc:
+        raise ValueError(f"window_start {start!r} is not an ISO date (YYYY-MM-DD)") from exc
+    check_types(types)
+    mask = (events["date"] >= begin) & events["type"].isin(types)
+    if end is not None:
+        mask &= events["date"] <= end
+    return events[mask].reset_index(drop=True)
+
+
+def since(events: pd.DataFrame, start: pd.Timestamp, kind: str) -> pd.DataFrame:
+    """Events of ``kind`` strictly after ``start``."""
+    return events[(events["type"] == kind) & (events["date"] > start)].reset_index(drop=True)
+
+
+def tenures(leadership: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
+    """Each role with its length in months; open roles run to the edition date."""
+    out = leadership.dropna(subset=["start"]).copy()
+    out["ongoing"] = out["end"].isna()
+    out["until"] = out["end"].fillna(edition)
+    out["months"] = [months_between(a, b) for a, b in zip(out["start"], out["until"], strict=True)]
+    return out.sort_values(["start", "person"]).reset_index(drop=True)
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.Chart:
+    """Every event as a point on its type's row; tooltip gives the what and the source."""
+    rows = events.copy()
+    rows["type_label"] = rows["type"].map(TYPE_LABELS)
+    order = [TYPE_LABELS[t] for t in EVENT_TYPES if t in set(rows["type"])]
+    return (
+        alt.Chart(rows)
+        .mark_point(filled=True, size=110, opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("type_label:N", title=None, sort=order),
+            color=alt.Color("type_label:N", title="Event type", sort=order, legend=None),
+            shape=alt.Shape(
+                "date_precision:N",
+                title="Date known to the",
+                scale=alt.Scale(
+                    domain=["day", "month", "quarter", "year"],
+                    range=["circle", "square", "diamond", "triangle"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("date_precision:N", title="Precision"),
+                alt.Tooltip("type_label:N", title="Type"),
+                alt.Tooltip("title:N", title="What happened"),
+                alt.Tooltip("people:N", title="People"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=300,
+            title=alt.Title(
+                "The making and remaking of Meta's AI organisation",
+                subtitle="Each mark is an event; hover for what happened and its source",
+            ),
+            description=(
+                "Timeline of dated events in Meta's AI organisation, one row per event type "
+                "(formations, reorganisations, appointments, departures, freezes, layoffs, "
+                "model releases, products)."
+            ),
+        )
+    )
+
+
+def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
+    """Who held which role when: one bar per role, open roles drawn to the edition date."""
+    rows = roles.copy()
+    rows["role"] = rows["person"] + " — " + rows["title"].str.split(";").str[0]
+    rows["state"] = rows["ongoing"].map({True: "In role at the latest source", False: "Ended"})
+    order = rows.sort_values("start")["role"].tolist()
+    bars = (
+        alt.Chart(rows)
+        .mark_bar(height=11, cornerRadius=2)
+        .encode(
+            x=alt.X("start:T", title="Date", axis=alt.Axis(format="%Y")),
+            x2="until:T",
+            y=alt.Y("role:N", title=None, sort=order, axis=alt.Axis(labelLimit=330)),
+            color=alt.Color("group:N", title="Group"),
+            opacity=alt.Opacity(
+                "state:N",
+                title=None,
+                scale=alt.Scale(domain=["Ended", "In role at the latest source"], range=[1.0, 0.5]),
+            ),
+            tooltip=[
+                alt.Tooltip("person:N", title="Person"),
+                alt.Tooltip("title:N", title="Role"),
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("start:T", title="From", format="%b %Y"),
+                alt.Tooltip("until:T", title="To", format="%b %Y"),
+                alt.Tooltip("state:N", title="Status"),
+                alt.Tooltip("months:Q", title="Months", format=".0f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+    )
+    edition_rule = (
+        alt.Chart(pd.DataFrame({"edition": [edition]}))
+        .mark_rule(strokeDash=[3, 3], color="#888888")
+        .encode(
+            x="edition:T",
+            tooltip=[alt.Tooltip("edition:T", title="Edition date", format="%d %b %Y")],
+        )
+    )
+    return (bars + edition_rule).properties(
+        width="container",
+        height=max(220, 22 * len(rows)),
+        title=alt.Title(
+            "Who led Meta's AI effort, and for how long",
+            subtitle="Pale bars: still in the role at the latest source (drawn to the edition date)",
+        ),
+        description=(
+            "Gantt chart of Meta's AI leadership roles: one bar per person and role from start to end, "
+            "coloured by group; roles still held run to the edition date."
+        ),
+    )
+
+
+def intervals_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Months between successive reorganisations (and formations)."""
+    return (
+        alt.Chart(rows)
+        .mark_bar(color="#0072B2")
+        .encode(
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+            y=alt.Y("months:Q", title="Months since the previous one"),
+            tooltip=[
+                alt.Tooltip("title:N", title="Change"),
+                alt.Tooltip("date:T", title="Date", format="%b %Y"),
+                alt.Tooltip("months:Q", title="Months since previous", format=".1f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=240,
+            title=alt.Title(
+                "How long each structure lasted",
+                subtitle="Months between one restructuring (formation or reorganisation) and the next",
+            ),
+            description=(
+                "Bar chart of the months elapsed between successive formations and reorganisations "
+                "of Meta's AI organisation."
+            ),
+        )
+    )
+
+
+def restructurings(events: pd.DataFrame) -> pd.DataFrame:
+    """Formations and reorganisations in date order, with months since the previous one."""
+    rows = events[events["type"].isin(["formation", "reorganisation"])].sort_values("date").copy()
+    rows = rows.reset_index(drop=True)
+    rows["months"] = [None] + [
+        months_between(a, b) for a, b in zip(rows["date"][:-1], rows["date"][1:], strict=True)
+    ]
+    rows["label"] = rows["date"].dt.strftime("%b %Y")
+    return rows

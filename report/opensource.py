@@ -1,0 +1,257 @@
+"""Computations and charts of the open-source chapter: releases, sizes, adoption, stances."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from report.figures import months_between
+from report.sourcing import preferred
+
+STATUS_ORDER = ["released", "delayed", "announced", "internal_only", "shelved"]
+STATUS_LABELS = {
+    "released": "Released",
+    "delayed": "Delayed",
+    "announced": "Announced only",
+    "internal_only": "Internal only",
+    "shelved": "Shelved",
+}
+STANCE_ORDER = ["open", "mixed", "closed"]
+STANCE_COLOURS = ["#009E73", "#E69F00", "#D55E00"]
+OPENNESS_COLOURS = {"Open weights": "#009E73", "Closed": "#D55E00"}
+
+
+def one_per_model(releases: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per (developer, model), the preferred source's."""
+    out = preferred(releases, ["developer", "model"], sources)
+    out["openness"] = out["open_weights"].map({True: "Open weights", False: "Closed"})
+    out["status_label"] = out["status"].map(STATUS_LABELS)
+    return out.sort_values(["date", "developer", "model"]).reset_index(drop=True)
+
+
+def select(releases: pd.DataFrame, start: str, include_other_labs: bool) -> pd.DataFrame:
+    """Releases from ``start`` (ISO date); Meta's only unless other labs are included."""
+    try:
+        begin = pd.Timestamp(start)
+    except ValueError as exc:
+        raise ValueError(f"window_start {start!r} is not an ISO date (YYYY-MM-DD)") from exc
+    rows = releases[releases["date"] >= begin]
+    if not include_other_labs:
+        rows = rows[rows["developer"] == "Meta"]
+    return rows.reset_index(drop=True)
+
+
+def open_flagships(releases: pd.DataFrame, min_params_bn: float) -> pd.DataFrame:
+    """Meta's released open-weight models with at least ``min_params_bn`` total parameters."""
+    if min_params_bn < 0:
+        raise ValueError("flagship_min_params_bn cannot be negative")
+    meta = releases[(releases["developer"] == "Meta") & (releases["status"] == "released")]
+    flagship = meta[meta["open_weights"].astype(bool) & (meta["total_params_bn"] >= min_params_bn)]
+    return flagship.sort_values("date").reset_index(drop=True)
+
+
+def months_since_last(rows: pd.DataFrame, edition: pd.Timestamp) -> tuple[pd.Series, float]:
+    """The latest row by date and the months from its date to the edition date."""
+    if rows.empty:
+        raise ValueError("no release matches; lower flagship_min_params_bn or check the data")
+    last = rows.sort_values(["date", "total_params_bn"]).iloc[-1]  # same day: the larger model
+    return last, months_between(last["date"], edition)
+
+
+def openness_split(releases: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
+    """Meta's released models before and after ``cut``, counted by openness."""
+    meta = releases[(releases["developer"] == "Meta") & (releases["status"] == "released")].copy()
+    meta["era"] = meta["date"].map(lambda d: "before" if d < cut else "after")
+    counts = meta.groupby(["era", "openness"]).size().unstack(fill_value=0)
+    return counts.reindex(index=["before", "after"], columns=list(OPENNESS_COLOURS), fill_value=0)
+
+
+def adoption_series(
+    adoption: pd.DataFrame, metrics: list[str], sources: pd.DataFrame
+) -> pd.DataFrame:
+    """The named metrics over time, one row per metric and date (preferred source)."""
+    rows = adoption[adoption["metric"].isin(metrics)]
+    return (
+        preferred(rows, ["metric", "date"], sources)
+        .sort_values(["metric", "date"])
+        .reset_index(drop=True)
+    )
+
+
+# ---------------------------------------------------------------- charts
+
+
+def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
+    """Releases by developer over time: colour = open or closed, shape = status."""
+    developers = ["Meta"] + sorted(set(rows["developer"]) - {"Meta"})
+    points = (
+        alt.Chart(rows)
+        .mark_point(filled=True, size=140, opacity=0.9)
+        .encode(
+            x=alt.X("date:T", title="Release or announcement date", axis=alt.Axis(format="%Y")),
+            y=alt.Y("developer:N", title=None, sort=developers),
+            color=alt.Color(
+                "openness:N",
+                title="Weights",
+                scale=alt.Scale(
+                    domain=list(OPENNESS_COLOURS), range=list(OPENNESS_COLOURS.values())
+                ),
+            ),
+            shape=alt.Shape(
+                "status_label:N",
+                title="Status",
+                sort=[STATUS_LABELS[s] for s in STATUS_ORDER],
+                scale=alt.Scale(
+                    domain=[STATUS_LABELS[s] for s in STATUS_ORDER],
+                    range=["circle", "square", "diamond", "triangle-up", "cross"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("model:N", title="Model"),
+                alt.Tooltip("developer:N", title="Developer"),
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("openness:N", title="Weights"),
+                alt.Tooltip("status_label:N", title="Status"),
+                alt.Tooltip("licence:N", title="Licence"),
+                alt.Tooltip("total_params_bn:Q", title="Total parameters (bn)", format=",.0f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+    )
+    edition_rule = (
+        alt.Chart(pd.DataFrame({"edition": [edition]}))
+        .mark_rule(strokeDash=[3, 3], color="#888888")
+        .encode(
+            x="edition:T",
+            tooltip=[alt.Tooltip("edition:T", title="Edition date", format="%d %b %Y")],
+        )
+    )
+    return (points + edition_rule).properties(
+        width="container",
+        height=max(140, 36 * len(developers)),
+        title=alt.Title(
+            "From open weights to closed models",
+            subtitle="Each mark is a model; green: weights published, red: closed",
+        ),
+        description=(
+            "Timeline of AI model releases by developer, Meta's first, coloured by whether the "
+            "weights were published and shaped by status (released, announced, internal, shelved)."
+        ),
+    )
+
+
+def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Total (and active) parameters over time on a log scale."""
+    sized = rows.dropna(subset=["total_params_bn"]).copy()
+    sized["who"] = sized["developer"].where(sized["developer"] == "Meta", "Other labs")
+    base = alt.Chart(sized).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y")),
+        color=alt.Color(
+            "openness:N",
+            title="Weights",
+            scale=alt.Scale(domain=list(OPENNESS_COLOURS), range=list(OPENNESS_COLOURS.values())),
+        ),
+        tooltip=[
+            alt.Tooltip("model:N", title="Model"),
+            alt.Tooltip("developer:N", title="Developer"),
+            alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+            alt.Tooltip("total_params_bn:Q", title="Total parameters (bn)", format=",.0f"),
+            alt.Tooltip("active_params_bn:Q", title="Active per token (bn)", format=",.1f"),
+            alt.Tooltip("status_label:N", title="Status"),
+        ],
+    )
+    total = base.mark_point(size=120, filled=True).encode(
+        y=alt.Y(
+            "total_params_bn:Q", title="Parameters (bn, log scale)", scale=alt.Scale(type="log")
+        ),
+        shape=alt.Shape(
+            "who:N",
+            title=None,
+            scale=alt.Scale(domain=["Meta", "Other labs"], range=["circle", "square"]),
+        ),
+    )
+    active = base.mark_rule(strokeDash=[2, 2]).encode(
+        y=alt.Y("active_params_bn:Q"), y2="total_params_bn:Q"
+    )
+    return (active + total).properties(
+        width="container",
+        height=300,
+        title=alt.Title(
+            "How big the models are",
+            subtitle="Points: total parameters; dashed stems reach down to the active parameters of mixture-of-experts models",
+        ),
+        description=(
+            "Scatter chart on a log scale of model sizes in billions of parameters over time, "
+            "Meta's and other labs', with mixture-of-experts models showing active parameters."
+        ),
+    )
+
+
+def adoption_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Reported adoption figures over time, one panel per metric."""
+    return (
+        alt.Chart(rows)
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("value:Q", title="Millions"),
+            color=alt.Color("metric:N", title=None),
+            tooltip=[
+                alt.Tooltip("metric:N", title="Metric"),
+                alt.Tooltip("date:T", title="As of", format="%b %Y"),
+                alt.Tooltip("value:Q", title="Value", format=",.0f"),
+                alt.Tooltip("unit:N", title="Unit"),
+                alt.Tooltip("note:N", title="Note"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=260,
+            title=alt.Title(
+                "What the open era achieved: reported adoption",
+                subtitle="Cumulative Llama downloads and monthly users of Meta AI, in millions",
+            ),
+            description=(
+                "Line chart of reported cumulative Llama downloads and Meta AI monthly users over "
+                "time, in millions."
+            ),
+        )
+    )
+
+
+def stances_chart(rows: pd.DataFrame) -> alt.Chart:
+    """What Meta's leaders said about openness, over time."""
+    return (
+        alt.Chart(rows)
+        .mark_point(filled=True, size=150)
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("stance:N", title="Stance", sort=STANCE_ORDER),
+            color=alt.Color(
+                "stance:N",
+                sort=STANCE_ORDER,
+                legend=None,
+                scale=alt.Scale(domain=STANCE_ORDER, range=STANCE_COLOURS),
+            ),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("speaker:N", title="Who"),
+                alt.Tooltip("stance:N", title="Stance"),
+                alt.Tooltip("summary:N", title="What was said"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=180,
+            title=alt.Title(
+                "What Meta's leaders said about open and closed models",
+                subtitle="Each mark is a dated statement; hover for what was said",
+            ),
+            description=(
+                "Dot chart of dated statements by Meta and its leaders about open versus closed "
+                "models, placed on rows for an open, mixed or closed stance."
+            ),
+        )
+    )

@@ -1,0 +1,246 @@
+"""Computations of the labs, talent and open-source chapters."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from report import labs, opensource, talent
+
+D = pd.Timestamp
+SOURCES = pd.DataFrame(
+    {
+        "source_id": ["s1", "s2", "s3"],
+        "kind": ["news", "news", "analyst"],
+        "published": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
+    }
+)
+
+
+# ---------------------------------------------------------------- labs
+
+
+def events():
+    return pd.DataFrame(
+        {
+            "event_id": ["a", "b", "b", "c", "d", "e"],
+            "date": pd.to_datetime(
+                ["2023-02-01", "2024-01-18", "2024-01-20", "2025-06-30", "2025-08-01", "2025-10-22"]
+            ),
+            "date_precision": ["month", "day", "day", "day", "month", "day"],
+            "type": [
+                "formation",
+                "reorganisation",
+                "reorganisation",
+                "formation",
+                "reorganisation",
+                "layoff",
+            ],
+            "title": list("ABBCDE"),
+            "count": [None, None, None, None, 4, 600],
+            "source_id": ["s1", "s1", "s2", "s1", "s1", "s1"],
+        }
+    )
+
+
+def test_one_per_event_prefers_the_later_equal_source():
+    one = labs.one_per_event(events(), SOURCES)
+    assert one["event_id"].tolist() == ["a", "b", "c", "d", "e"]
+    assert one.set_index("event_id").loc["b", "source_id"] == "s2"
+
+
+def test_restructurings_measure_months_between_changes():
+    rows = labs.restructurings(labs.one_per_event(events(), SOURCES))
+    assert rows["event_id"].tolist() == ["a", "b", "c", "d"]
+    months = rows["months"].tolist()
+    assert months[0] is None or pd.isna(months[0])
+    # 2023-02-01 -> 2024-01-20 is 353 days
+    assert months[1] == pytest.approx(353 / 30.4375)
+    assert months[3] == pytest.approx(32 / 30.4375)
+
+
+def test_since_counts_strictly_after_formation():
+    one = labs.one_per_event(events(), SOURCES)
+    assert labs.since(one, D("2025-06-30"), "reorganisation")["event_id"].tolist() == ["d"]
+    assert labs.since(one, D("2025-06-30"), "layoff")["count"].sum() == 600
+
+
+def test_window_and_types_are_checked():
+    one = labs.one_per_event(events(), SOURCES)
+    assert len(labs.in_window(one, "2025-01-01", ["formation", "layoff"])) == 2
+    with pytest.raises(ValueError, match="valid: formation"):
+        labs.in_window(one, "2025-01-01", ["formatoin"])
+    with pytest.raises(ValueError, match="not an ISO date"):
+        labs.in_window(one, "last summer", ["layoff"])
+
+
+def test_tenures_run_open_roles_to_the_edition():
+    roles = pd.DataFrame(
+        {
+            "person": ["P", "Q", "R"],
+            "title": ["t", "t", "t"],
+            "group": ["g"] * 3,
+            "start": pd.to_datetime(["2025-01-01", "2025-06-30", None]),
+            "end": pd.to_datetime(["2025-07-01", None, "2025-01-01"]),
+            "source_id": ["s1"] * 3,
+        }
+    )
+    out = labs.tenures(roles, D("2026-06-30"))
+    assert out["person"].tolist() == ["P", "Q"]  # no start date: no tenure
+    assert out["ongoing"].tolist() == [False, True]
+    assert out["months"].tolist() == pytest.approx([181 / 30.4375, 365 / 30.4375])
+
+
+# ---------------------------------------------------------------- talent
+
+
+def hires():
+    return pd.DataFrame(
+        {
+            "person": ["A", "B", "C", "D", "E", "F", "A"],
+            "previous_employer": [
+                "OpenAI",
+                "OpenAI (Zurich office)",
+                "Google DeepMind",
+                "Apple",
+                "Vercept (co-founder; earlier AI2)",
+                "Apple",
+                "OpenAI",
+            ],
+            "date_reported": pd.to_datetime(
+                [
+                    "2025-06-30",
+                    "2025-06-26",
+                    "2025-06-30",
+                    "2025-07-07",
+                    None,
+                    "2024-12-01",
+                    "2025-07-01",
+                ]
+            ),
+            "source_id": ["s1"] * 7,
+        }
+    )
+
+
+def test_employer_names_are_normalised():
+    assert talent.employer_of("OpenAI (Zurich office)") == "OpenAI"
+    assert talent.employer_of("Vercept (co-founder; earlier AI2)") == "Vercept"
+    assert talent.employer_of("NFDG, venture fund") == "NFDG"
+    with pytest.raises(ValueError):
+        talent.employer_of(" (nothing)")
+
+
+def test_people_are_counted_once_at_their_earliest_report():
+    people = talent.people(hires())
+    assert len(people) == 6
+    assert people.set_index("person").loc["A", "date_reported"] == D("2025-06-30")
+
+
+def test_window_excludes_undated_and_out_of_window_hires():
+    people = talent.people(hires())
+    first, last = talent.parse_window("2025-01-01", "", D("2026-11-29"))
+    assert last == D("2026-11-29")
+    inside = talent.in_window(people, first, last)
+    assert sorted(inside["person"]) == ["A", "B", "C", "D"]
+    with pytest.raises(ValueError, match="after window_end"):
+        talent.parse_window("2026-01-01", "2025-01-01", D("2026-11-29"))
+
+
+def test_employer_flows_group_the_rest_deterministically():
+    people = talent.people(hires())
+    flows = talent.employer_flows(people, 2)
+    assert flows["employer"].tolist() == ["Apple", "OpenAI", "Other"]  # tie at 2 broken A-Z
+    assert flows["hires"].tolist() == [2, 2, 2]
+    assert flows.set_index("employer").loc["Other", "group_of"] == "Google DeepMind, Vercept"
+    assert flows["share"].sum() == pytest.approx(1.0)
+    assert talent.employer_flows(people, 10)["employer"].tolist()[-1] != "Other"
+    with pytest.raises(ValueError):
+        talent.employer_flows(people, 0)
+
+
+def test_retention_counts_recruits_named_only_when_they_left():
+    people = talent.people(hires())
+    first, last = D("2025-01-01"), D("2026-11-29")
+    recruits = talent.in_window(people, first, last)
+    departures = pd.DataFrame(
+        {
+            "person": ["D", "X", "Y"],
+            "left_date": pd.to_datetime(["2026-02-01", "2025-08-01", "2025-08-01"]),
+            "destination": ["OpenAI", "OpenAI", "Anthropic"],
+            "joined_date": pd.to_datetime(["2025-07-01", None, None]),
+            "cohort": ["new_recruit", "new_recruit", "existing_staff"],
+            "source_id": ["s1", "s1", "s1"],
+        }
+    )
+    out = talent.retention(recruits, departures, first, last)
+    assert len(out) == 5  # four named hires + X, who was only named on leaving; Y was staff
+    assert out["left"].sum() == 2
+    d = out.set_index("person").loc["D"]
+    assert d["months_to_leave"] == pytest.approx(215 / 30.4375)  # joined 2025-07-01
+    assert pd.isna(out.set_index("person").loc["X", "months_to_leave"])
+
+
+def test_pay_ranges_filter_and_label():
+    reports = pd.DataFrame(
+        {
+            "subject": ["a", "b", "c"],
+            "organisation": ["Meta", "OpenAI", "Meta"],
+            "low_usd_m": [100.0, 10.0, None],
+            "high_usd_m": [300.0, None, None],
+            "period_years": [4.0, 1.0, None],
+            "status": ["press_report", "press_report", "denied"],
+        }
+    )
+    rows = talent.pay_ranges(reports, 50)
+    assert rows["subject"].tolist() == ["a"]
+    assert rows["period"].iloc[0] == "over 4 years"
+    both = talent.pay_ranges(reports, 0)
+    assert both.set_index("subject").loc["b", "high_usd_m"] == 10.0  # single figure: high = low
+    assert both.set_index("subject").loc["b", "payer"] == "Other labs (reference)"
+
+
+# ---------------------------------------------------------------- open source
+
+
+def releases():
+    rows = pd.DataFrame(
+        {
+            "developer": ["Meta", "Meta", "Meta", "Meta", "Meta", "DeepSeek"],
+            "model": ["L3 405B", "L4 Scout", "L4 Maverick", "CWM 32B", "Muse", "R1"],
+            "date": pd.to_datetime(
+                ["2024-07-23", "2025-04-05", "2025-04-05", "2025-09-24", "2026-04-08", "2025-01-20"]
+            ),
+            "total_params_bn": [405, 109, 400, 32, None, 671],
+            "open_weights": [True, True, True, True, False, True],
+            "status": ["released"] * 6,
+            "source_id": ["s1"] * 6,
+        }
+    )
+    return opensource.one_per_model(rows, SOURCES)
+
+
+def test_last_open_flagship_and_months_since():
+    flagships = opensource.open_flagships(releases(), 60)
+    assert sorted(flagships["model"].tolist()) == ["L3 405B", "L4 Maverick", "L4 Scout"]
+    last, months = opensource.months_since_last(flagships, D("2026-11-29"))
+    assert last["model"] == "L4 Maverick"  # same day as Scout: the larger one
+    assert months == pytest.approx(603 / 30.4375)
+    # a lower threshold makes the research model count
+    last_small, _ = opensource.months_since_last(
+        opensource.open_flagships(releases(), 30), D("2026-11-29")
+    )
+    assert last_small["model"] == "CWM 32B"
+    with pytest.raises(ValueError, match="no release matches"):
+        opensource.months_since_last(opensource.open_flagships(releases(), 1000), D("2026-11-29"))
+
+
+def test_openness_split_around_the_lab():
+    split = opensource.openness_split(releases(), D("2025-06-30"))
+    assert split.loc["before", "Open weights"] == 3 and split.loc["before", "Closed"] == 0
+    assert split.loc["after", "Open weights"] == 1 and split.loc["after", "Closed"] == 1
+
+
+def test_select_window_and_other_labs():
+    assert len(opensource.select(releases(), "2025-01-01", True)) == 5
+    assert set(opensource.select(releases(), "2025-01-01", False)["developer"]) == {"Meta"}
