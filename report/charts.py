@@ -182,7 +182,7 @@ def figure(
     chart: alt.TopLevelMixin,
     *,
     label: str,
-    drawn: pd.DataFrame | Iterable[pd.DataFrame],
+    drawn: pd.DataFrame | Iterable[pd.DataFrame] | None,
     sources: pd.DataFrame,
     tables: Iterable[str] = (),
     note: str | None = None,
@@ -190,9 +190,18 @@ def figure(
     """Attach the caption of a chart: the sources of exactly the rows it draws.
 
     ``drawn`` is the frame (or frames) whose rows the chart shows; each needs a
-    ``source_id`` column. The chart must already have a title and a description.
+    ``source_id`` column. A chart about the data package itself (row counts, sources by
+    kind) passes ``drawn=None`` and must then name its tables and say what it shows in
+    ``note``. The chart must already have a title and a description.
     """
-    frames = [drawn] if isinstance(drawn, pd.DataFrame) else list(drawn)
+    if drawn is None:
+        if not tables or not note:
+            raise ValueError(
+                f"chart {label!r} draws no sourced rows: name its tables and add a note"
+            )
+        frames = []
+    else:
+        frames = [drawn] if isinstance(drawn, pd.DataFrame) else list(drawn)
     ids: list[str] = []
     for frame in frames:
         citing = [c for c in frame.columns if str(c).endswith("source_id")]
@@ -210,6 +219,8 @@ def figure(
         "sources": source_refs([i.strip() for i in ids], sources),
         "tables": [f"{t}.csv" for t in tables],
     }
+    if drawn is None:
+        meta["about_the_data"] = True
     if note:
         meta["note"] = note
     return chart.properties(usermeta={"report": meta})

@@ -10,6 +10,8 @@ import pandas as pd
 from report import figures
 from report.notebook import link, table_html
 
+#: Chapters that examine claims, in book order.
+CHAPTERS = ["labs", "talent", "acquisition", "open-source", "infrastructure", "conclusion"]
 #: The fixed verdict scale, strongest support first.
 VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
 VERDICT_COLOURS = ["#009E73", "#E69F00", "#999999", "#D55E00", "#56B4E9"]
@@ -28,6 +30,21 @@ def with_sources(claims: pd.DataFrame, claim_sources: pd.DataFrame) -> pd.DataFr
 def for_chapter(claims: pd.DataFrame, chapter: str) -> pd.DataFrame:
     """The claims a chapter examines, in the article's order."""
     return claims[claims["chapter"] == chapter].sort_values("order").reset_index(drop=True)
+
+
+def select(claims: pd.DataFrame, chapters: list[str], order_by: str) -> pd.DataFrame:
+    """Claims of the given chapters, in the article's order or grouped by verdict."""
+    unknown = sorted(set(chapters) - set(CHAPTERS))
+    if unknown:
+        raise ValueError(f"unknown chapter(s) {unknown}; valid: {', '.join(CHAPTERS)}")
+    rows = claims[claims["chapter"].isin(chapters)].copy()
+    if order_by == "article":
+        return rows.sort_values("order").reset_index(drop=True)
+    if order_by == "verdict":
+        rank = {v: i for i, v in enumerate(VERDICTS)}
+        rows["_rank"] = rows["verdict"].map(rank)
+        return rows.sort_values(["_rank", "order"]).drop(columns="_rank").reset_index(drop=True)
+    raise ValueError(f"order_by must be 'article' or 'verdict', got {order_by!r}")
 
 
 def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:

@@ -110,14 +110,16 @@ def params_note_html(chapter: Chapter) -> str:
 
 def setup(name: str, namespace: dict[str, Any]) -> Chapter:
     """Start a chapter: check parameters, point at the data, enable charts, show the note."""
-    declared = params.declared(toc.notebook(name, paths.ROOT))
+    source = toc.notebook(name, paths.ROOT)
+    declared = params.declared(source)
     values = {}
     for pname, spec in declared.items():
         if pname not in namespace:
             raise params.ParameterError(f"{name}: parameter {pname!r} is declared but not set")
         values[pname] = params.check_value(name, spec, namespace[pname], "notebook")
     data_dir = Path(values.get("data_dir") or data.resolve_dir()).resolve()
-    data.use(data_dir, chapter=name)
+    # Chapters may read only the tables declared for them; appendix pages describe them all.
+    data.use(data_dir, chapter=name if source.parent.name == "chapters" else None)
     charts.enable()
     chapter = Chapter(name=name, values=values, defaults=declared, data_dir=data_dir)
     display(HTML(params_note_html(chapter)))
@@ -155,8 +157,11 @@ def table_html(
             cells.append(f"<td>{text if col in raw else html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    # A wide table scrolls inside its wrapper, so keyboard users must be able to focus it.
+    label = html.escape(caption or "Table", quote=True)
     return (
-        f'<div class="report-table-wrap"><table class="{css_class}">{cap}'
+        f'<div class="report-table-wrap" tabindex="0" role="region" aria-label="{label}">'
+        f'<table class="{css_class}">{cap}'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 

@@ -52,7 +52,9 @@ def _assigned_names(path: str) -> dict[str, int]:
     nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     if len(cells) != 1:
-        raise ParameterError(f"{path}: needs exactly one cell tagged 'parameters', found {len(cells)}")
+        raise ParameterError(
+            f"{path}: needs exactly one cell tagged 'parameters', found {len(cells)}"
+        )
     try:
         tree = ast.parse(cells[0].source)
     except SyntaxError as exc:

@@ -111,10 +111,25 @@ class VegaLiteInBook:
         return None
 
 
+def _copy_data(app: Any, exception: Exception | None) -> None:
+    """Ship the data package with the book, so every table can be downloaded as CSV."""
+    import shutil
+
+    source = Path(app.srcdir) / "data"
+    if exception is not None or app.builder.format != "html" or not source.is_dir():
+        return
+    target = Path(app.outdir) / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        if path.suffix in (".csv", ".yaml"):
+            shutil.copy2(path, target / path.name)
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension's hooks."""
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _html_page_context)
     app.connect("doctree-read", _doctree_read)
+    app.connect("build-finished", _copy_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -212,7 +212,9 @@ def test_the_books_params_file_resolves():
 
 def test_a_parameter_papermill_cannot_read_is_an_error(tmp_path):
     # papermill only prints "Unable to parse line" and drops the parameter
-    nb = make_notebook(tmp_path / "eq.ipynb",
-                       'end: str = ""  # last date (empty = the edition date)\nn: int = 1  # n\n')
+    nb = make_notebook(
+        tmp_path / "eq.ipynb",
+        'end: str = ""  # last date (empty = the edition date)\nn: int = 1  # n\n',
+    )
     with pytest.raises(ParameterError, match=r"cannot read parameter\(s\) end \(line 1\)"):
         params.declared(nb)

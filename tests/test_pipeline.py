@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import datakit as dk
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
@@ -139,4 +140,63 @@ def test_build_reports_time_per_chapter_and_figures(project):
     assert "infrastructure" in proc.stdout and "executed in" in proc.stdout
     assert "python -m http.server" in proc.stdout
     figures = json.loads((project / "_build" / "figures.json").read_text())
-    assert figures["infrastructure"]["latest_guidance_range"].startswith("$")
+    assert figures["infrastructure"]["guidance_latest_range"].startswith("$")
+
+
+def page_text(root: Path, entry: str) -> str:
+    soup = BeautifulSoup((root / "_build" / "html" / f"{entry}.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    return " ".join(soup.get_text(" ").split())
+
+
+def test_every_chapters_parameters_reach_its_page_and_the_landing_page(tmp_path):
+    root = copy_project(tmp_path / "params")
+    assert run_report(root, "build").returncode == 0
+    before = {e: page_text(root, e) for e in ["index", "chapters/acquisition", "chapters/open-source",
+                                              "chapters/infrastructure", "chapters/talent",
+                                              "chapters/labs", "chapters/conclusion"]}
+    assert "$29.2 billion" in before["chapters/acquisition"]
+    proc = run_report(
+        root, "build",
+        "--param", "acquisition.stake_pct=40",
+        "--param", "open-source.flagship_min_params_bn=30",
+        "--param", "infrastructure.pue=1.5",
+        "--param", "talent.top_employers=1",
+        "--param", "labs.window_start=2025-06-30",
+        "--param", "conclusion.growth_after_guidance=0.3",
+    )
+    assert proc.returncode == 0, proc.stderr
+    after = {e: page_text(root, e) for e in before}
+    # acquisition: 14.3 / 0.40 = 35.75
+    assert "$35.8 billion" in after["chapters/acquisition"] and "stake_pct = 40" in after["chapters/acquisition"]
+    assert "$35.8 billion" in after["index"] and "$29.2 billion" not in after["index"]
+    # open-source: the 32bn research model now counts as a flagship
+    assert "Code World Model" in after["index"] and "Llama 4 Maverick" in before["index"]
+    # infrastructure: 1e6 / (1.67 * 1.5) accelerators per GW
+    assert "399 thousand" in after["chapters/infrastructure"] and "554 thousand" in before["chapters/infrastructure"]
+    # talent: only the largest employer named, the rest grouped
+    assert "beyond the 1 largest" in after["chapters/talent"]
+    # labs: the window now starts at the lab's formation
+    assert "June 2025 on a row" in after["chapters/labs"]
+    # conclusion: a faster projection
+    assert after["chapters/conclusion"] != before["chapters/conclusion"]
+    assert "grows 30% a year" in after["chapters/conclusion"]
+    assert git_status(root) == ""
+
+
+def test_a_changed_data_row_reaches_the_chapter_and_the_landing_page(tmp_path):
+    root = copy_project(tmp_path / "newdata")
+    copy = dk.copy_data(tmp_path / "data-copy")
+    # the 2025 headline capex rows: raise every source's figure by the same amount
+    header, rows = dk.read(copy / "capex_annual.csv")
+    col, year, basis = header.index("capex_usd_bn"), header.index("fiscal_year"), header.index("basis")
+    for row in rows:
+        if row[year] == "2025" and row[basis] == "incl_finance_leases":
+            row[col] = "80.5"
+    dk.write(copy / "capex_annual.csv", header, rows)
+    proc = run_report(root, "build", "--data", str(copy))
+    assert proc.returncode == 0, proc.stderr
+    assert "$80.5 billion" in page_text(root, "chapters/infrastructure")
+    assert "$80.5 billion" in page_text(root, "index")
+    # the published data downloads are the data the book was built from
+    assert "80.5" in (root / "_build" / "html" / "data" / "capex_annual.csv").read_text()

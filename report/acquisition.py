@@ -1,0 +1,307 @@
+"""Computations and charts of the acquisition chapter: the Scale AI deal and its comparables."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from report.sourcing import preferred
+
+STRUCTURE_LABELS = {
+    "acquisition": "Acquisition",
+    "minority_stake": "Minority stake",
+    "licence_and_hire": "Licence and hire",
+}
+AFTERMATH_LABELS = {
+    "customer_exit": "Customer pulled back",
+    "layoff": "Layoffs",
+    "leadership": "Leadership",
+    "meta_scale_relationship": "Meta and Scale",
+    "legal": "Legal and regulatory",
+    "other": "Other",
+}
+
+
+def implied_valuation(amount_usd_bn: float, stake_pct: float) -> float:
+    """The whole company's value implied by paying ``amount`` for ``stake_pct`` percent."""
+    if not 0 < stake_pct <= 100:
+        raise ValueError(f"stake_pct must be in (0, 100], got {stake_pct}")
+    if amount_usd_bn < 0:
+        raise ValueError("amount_usd_bn cannot be negative")
+    return amount_usd_bn / (stake_pct / 100)
+
+
+def premium(value: float, previous: float) -> float:
+    """How much higher ``value`` is than ``previous``, as a fraction."""
+    if previous <= 0:
+        raise ValueError("previous valuation must be positive")
+    return value / previous - 1
+
+
+def fact(facts: pd.DataFrame, name: str, sources: pd.DataFrame) -> pd.Series:
+    """The preferred row for one fact."""
+    rows = facts[facts["fact"] == name]
+    if rows.empty:
+        raise KeyError(f"no deal fact {name!r}")
+    return preferred(rows, ["fact"], sources).iloc[0]
+
+
+def previous_round(
+    valuations: pd.DataFrame, before: pd.Timestamp, sources: pd.DataFrame
+) -> pd.Series:
+    """The last priced round before ``before`` (tender talks and deal estimates excluded)."""
+    rounds = valuations[
+        (valuations["date"] < before) & valuations["round"].fillna("").str.contains("Series")
+    ]
+    if rounds.empty:
+        raise KeyError(f"no priced round before {before:%Y-%m-%d}")
+    best = preferred(rounds, ["date"], sources)
+    return best.sort_values("date").iloc[-1]
+
+
+def sensitivity(amounts: list[float], stakes: list[float]) -> pd.DataFrame:
+    """Implied valuation for every combination of reported amount and stake."""
+    return pd.DataFrame(
+        [
+            {"amount_usd_bn": a, "stake_pct": s, "valuation_usd_bn": implied_valuation(a, s)}
+            for a in amounts
+            for s in stakes
+        ]
+    )
+
+
+def completed_deals(deals: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per completed deal, the preferred source's amount."""
+    done = deals[deals["outcome"] == "completed"]
+    with_amount = done.dropna(subset=["amount_usd_bn"])
+    best = preferred(with_amount, ["acquirer", "target"], sources)
+    no_amount = done[
+        ~done.set_index(["acquirer", "target"]).index.isin(
+            best.set_index(["acquirer", "target"]).index
+        )
+    ]
+    rest = preferred(no_amount, ["acquirer", "target"], sources) if len(no_amount) else no_amount
+    out = pd.concat([best, rest], ignore_index=True)
+    out["structure_label"] = out["structure"].map(STRUCTURE_LABELS)
+    out["deal"] = out["acquirer"] + " – " + out["target"]
+    return out.sort_values("date").reset_index(drop=True)
+
+
+def by_structure(deals: pd.DataFrame) -> pd.DataFrame:
+    """Count and reported value of completed deals per structure (amounts only where reported)."""
+    grouped = deals.groupby("structure_label").agg(
+        deals=("deal", "size"),
+        with_amount=("amount_usd_bn", "count"),
+        total_usd_bn=("amount_usd_bn", "sum"),
+        largest_usd_bn=("amount_usd_bn", "max"),
+    )
+    return grouped.reset_index().sort_values("total_usd_bn", ascending=False).reset_index(drop=True)
+
+
+def per_person(deals: pd.DataFrame) -> pd.DataFrame:
+    """Price per person moved, for completed deals where one source reports both figures.
+
+    Works on the raw rows (one per source): the head count is often reported by a different
+    source than the one preferred for the amount, and the two are only divided when a single
+    source gives both.
+    """
+    rows = deals[deals["outcome"] == "completed"].dropna(subset=["amount_usd_bn", "people_moved"])
+    rows = rows[rows["people_moved"] > 0].copy()
+    rows["deal"] = rows["acquirer"] + " – " + rows["target"]
+    rows = rows.drop_duplicates(["acquirer", "target"], keep="first")
+    rows["usd_m_per_person"] = rows["amount_usd_bn"] * 1000 / rows["people_moved"].astype(float)
+    return rows.sort_values("usd_m_per_person", ascending=False).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def sensitivity_chart(
+    grid: pd.DataFrame, stake_pct: float, amount_usd_bn: float, previous: float
+) -> alt.LayerChart:
+    """Implied valuation against the stake, one line per reported amount; the round before."""
+    grid = grid.copy()
+    grid["amount"] = grid["amount_usd_bn"].map(lambda a: f"${a:g}bn paid")
+    lines = (
+        alt.Chart(grid)
+        .mark_line()
+        .encode(
+            x=alt.X("stake_pct:Q", title="Stake bought (%)"),
+            y=alt.Y("valuation_usd_bn:Q", title="Implied valuation of Scale AI (USD bn)"),
+            color=alt.Color("amount:N", title=None),
+            tooltip=[
+                alt.Tooltip("amount:N", title="Paid"),
+                alt.Tooltip("stake_pct:Q", title="Stake (%)", format=".0f"),
+                alt.Tooltip(
+                    "valuation_usd_bn:Q", title="Implied valuation (USD bn)", format=",.1f"
+                ),
+            ],
+        )
+    )
+    point = (
+        alt.Chart(
+            pd.DataFrame(
+                [
+                    {
+                        "stake_pct": stake_pct,
+                        "valuation_usd_bn": implied_valuation(amount_usd_bn, stake_pct),
+                        "label": "This edition's parameters",
+                    }
+                ]
+            )
+        )
+        .mark_point(size=160, filled=True, color="#000000")
+        .encode(
+            x="stake_pct:Q",
+            y="valuation_usd_bn:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title=""),
+                alt.Tooltip("stake_pct:Q", title="Stake (%)"),
+                alt.Tooltip(
+                    "valuation_usd_bn:Q", title="Implied valuation (USD bn)", format=",.1f"
+                ),
+            ],
+        )
+    )
+    floor = (
+        alt.Chart(pd.DataFrame([{"previous": previous, "label": "Previous priced round"}]))
+        .mark_rule(strokeDash=[4, 3], color="#888888")
+        .encode(
+            y="previous:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title=""),
+                alt.Tooltip("previous:Q", title="USD bn", format=",.1f"),
+            ],
+        )
+    )
+    return (lines + floor + point).properties(
+        width="container",
+        height=280,
+        title=alt.Title(
+            "What the price implies about Scale AI's value",
+            subtitle="Amount ÷ stake; black point: this edition's parameters; dashed: the previous priced round",
+        ),
+        description=(
+            "Line chart of Scale AI's implied valuation as a function of the stake bought, one line "
+            "per reported amount paid, with the edition's parameters marked and the previous round's "
+            "valuation as a dashed line."
+        ),
+    )
+
+
+def comparables_chart(deals: pd.DataFrame) -> alt.Chart:
+    """Completed deals with a reported amount: date, amount and structure."""
+    rows = deals.dropna(subset=["amount_usd_bn"])
+    return (
+        alt.Chart(rows)
+        .mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5)
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("amount_usd_bn:Q", title="Amount (USD bn)"),
+            size=alt.Size("amount_usd_bn:Q", legend=None, scale=alt.Scale(range=[60, 1000])),
+            color=alt.Color(
+                "structure_label:N", title="Structure", sort=list(STRUCTURE_LABELS.values())
+            ),
+            tooltip=[
+                alt.Tooltip("deal:N", title="Deal"),
+                alt.Tooltip("structure_label:N", title="Structure"),
+                alt.Tooltip("amount_usd_bn:Q", title="USD bn", format=",.2f"),
+                alt.Tooltip("date:T", title="Date", format="%b %Y"),
+                alt.Tooltip("key_people:N", title="Who moved"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=300,
+            title=alt.Title(
+                "The deals of the AI race, priced",
+                subtitle="Completed deals with a reported amount, by structure",
+            ),
+            description=(
+                "Bubble chart of AI deals from 2024 by date and reported amount in US dollars, "
+                "coloured by structure: acquisition, minority stake, or licence and hire."
+            ),
+        )
+    )
+
+
+def per_person_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Price per person moved, where reported."""
+    return (
+        alt.Chart(rows)
+        .mark_bar(color="#CC79A7")
+        .encode(
+            y=alt.Y("deal:N", title=None, sort="-x"),
+            x=alt.X("usd_m_per_person:Q", title="USD m per person moved"),
+            tooltip=[
+                alt.Tooltip("deal:N", title="Deal"),
+                alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.2f"),
+                alt.Tooltip("people_moved:Q", title="People moved"),
+                alt.Tooltip("usd_m_per_person:Q", title="USD m per person", format=",.0f"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=max(120, 40 * len(rows)),
+            title=alt.Title(
+                "Price per person moved",
+                subtitle="Only deals where both the amount and a head count are reported",
+            ),
+            description="Bar chart of the reported deal amount divided by the number of people who moved.",
+        )
+    )
+
+
+def aftermath_chart(rows: pd.DataFrame) -> alt.Chart:
+    """What followed the deal, by kind."""
+    data = rows.copy()
+    data["type_label"] = data["type"].map(AFTERMATH_LABELS)
+    order = list(AFTERMATH_LABELS.values())
+    return (
+        alt.Chart(data)
+        .mark_point(filled=True, size=120)
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("type_label:N", title=None, sort=order),
+            color=alt.Color("type_label:N", sort=order, legend=None),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("date_precision:N", title="Precision"),
+                alt.Tooltip("type_label:N", title="Kind"),
+                alt.Tooltip("description:N", title="What happened"),
+                alt.Tooltip("count:Q", title="Number"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=240,
+            title=alt.Title(
+                "After the deal", subtitle="What followed for Scale AI and for Meta's lab"
+            ),
+            description=(
+                "Timeline of events after Meta's investment in Scale AI, by kind: customers pulling "
+                "back, layoffs, leadership changes, the Meta-Scale relationship, legal steps, other."
+            ),
+        )
+    )
+
+
+def scale_layoffs(aftermath: pd.DataFrame) -> dict[str, float]:
+    """Scale AI's July 2025 cuts from the aftermath rows: full-time staff and contractors.
+
+    Layoff rows that are Meta's own (their description names Meta) are left out.
+    """
+    cuts = aftermath[
+        (aftermath["type"] == "layoff") & ~aftermath["description"].str.contains("Meta", case=False)
+    ]
+    staff = cuts[cuts["description"].str.contains("full-time", case=False)]["count"]
+    contractors = cuts[
+        cuts["description"].str.contains("contractor", case=False)
+        & ~cuts["description"].str.contains("full-time", case=False)
+    ]["count"]
+    return {
+        "staff": float(staff.max()) if staff.notna().any() else float("nan"),
+        "contractors": float(contractors.max()) if contractors.notna().any() else float("nan"),
+    }

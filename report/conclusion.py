@@ -1,0 +1,167 @@
+"""Computations and charts of the conclusion: the two bets, the cost so far, a projection."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from report.sourcing import preferred
+
+POINTS = ("low", "mid", "high")
+
+
+def two_bets(
+    reality_labs: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame, first_year: int
+) -> pd.DataFrame:
+    """Reality Labs operating losses and capex by year from ``first_year``, with running totals."""
+    losses = preferred(
+        reality_labs.dropna(subset=["operating_loss_usd_bn"]), ["fiscal_year"], sources
+    )
+    rl = losses[["fiscal_year", "operating_loss_usd_bn", "source_id"]].rename(
+        columns={"operating_loss_usd_bn": "usd_bn"}
+    )
+    rl["bet"] = "Metaverse: Reality Labs operating loss"
+    cx = capex[["fiscal_year", "capex_usd_bn", "source_id"]].rename(
+        columns={"capex_usd_bn": "usd_bn"}
+    )
+    cx["bet"] = "AI era: capital expenditures"
+    both = pd.concat([rl, cx], ignore_index=True)
+    both = both[both["fiscal_year"] >= first_year].sort_values(["bet", "fiscal_year"])
+    if both.groupby("bet")["fiscal_year"].apply(lambda y: (y.diff().dropna() != 1).any()).any():
+        raise ValueError("a bet has gaps between years; running totals need a complete series")
+    both["cumulative_usd_bn"] = both.groupby("bet")["usd_bn"].cumsum()
+    return both.reset_index(drop=True)
+
+
+def starting_point(guidance: pd.Series, point: str) -> float:
+    """The low end, midpoint or high end of a guidance range."""
+    if point not in POINTS:
+        raise ValueError(f"guidance_point must be one of {', '.join(POINTS)}, got {point!r}")
+    low, high = float(guidance["low_usd_bn"]), float(guidance["high_usd_bn"])
+    return {"low": low, "mid": (low + high) / 2, "high": high}[point]
+
+
+def project(start_year: int, start_value: float, growth: float, years: int) -> pd.DataFrame:
+    """Compound ``start_value`` by ``growth`` a year for ``years`` years after ``start_year``."""
+    if years < 0:
+        raise ValueError("projection_years cannot be negative")
+    if growth <= -1:
+        raise ValueError("growth_after_guidance must be above -1 (-100%)")
+    rows = [{"fiscal_year": start_year, "usd_bn": start_value, "kind": "Guidance (starting point)"}]
+    for n in range(1, years + 1):
+        rows.append(
+            {
+                "fiscal_year": start_year + n,
+                "usd_bn": start_value * (1 + growth) ** n,
+                "kind": "Our projection",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def first_year_over(series: pd.DataFrame, threshold: float) -> int | None:
+    """The first year whose value exceeds ``threshold`` (None if none does)."""
+    over = series[series["usd_bn"] > threshold]
+    return int(over["fiscal_year"].min()) if len(over) else None
+
+
+# ---------------------------------------------------------------- charts
+
+
+def two_bets_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Annual amounts as bars, running totals as lines, for the two bets."""
+    colour = alt.Color("bet:N", title=None)
+    base = alt.Chart(rows).encode(
+        x=alt.X("fiscal_year:O", title="Fiscal year"),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("bet:N", title="Bet"),
+            alt.Tooltip("fiscal_year:O", title="Year"),
+            alt.Tooltip("usd_bn:Q", title="That year (USD bn)", format=",.1f"),
+            alt.Tooltip("cumulative_usd_bn:Q", title="Running total (USD bn)", format=",.1f"),
+            alt.Tooltip("source_id:N", title="Source"),
+        ],
+    )
+    bars = base.mark_bar(opacity=0.55).encode(
+        xOffset=alt.XOffset("bet:N"), y=alt.Y("usd_bn:Q", title="USD bn")
+    )
+    lines = base.mark_line(point=True).encode(y="cumulative_usd_bn:Q")
+    return (bars + lines).properties(
+        width="container",
+        height=320,
+        title=alt.Title(
+            "Two bets side by side",
+            subtitle="Bars: each year; lines: running totals. Losses and capital spending are different things (see text).",
+        ),
+        description=(
+            "Bar and line chart comparing Reality Labs' annual operating losses with Meta's annual "
+            "capital expenditures, with running totals for each."
+        ),
+    )
+
+
+def projection_chart(
+    history: pd.DataFrame, ranges: pd.DataFrame, path: pd.DataFrame, threshold: float
+) -> alt.LayerChart:
+    """Actual capex, the guidance range and our projection, against the article's threshold."""
+    actual = (
+        alt.Chart(history)
+        .mark_bar(color="#0072B2")
+        .encode(
+            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            y=alt.Y("usd_bn:Q", title="Capital expenditures (USD bn)"),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("usd_bn:Q", title="Actual (USD bn)", format=",.1f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+    )
+    guided = (
+        alt.Chart(ranges)
+        .mark_rule(strokeWidth=8, color="#E69F00")
+        .encode(
+            x="fiscal_year:O",
+            y="low_usd_bn:Q",
+            y2="high_usd_bn:Q",
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Guidance for"),
+                alt.Tooltip("low_usd_bn:Q", title="Low (USD bn)"),
+                alt.Tooltip("high_usd_bn:Q", title="High (USD bn)"),
+                alt.Tooltip("given_date:T", title="Given", format="%d %b %Y"),
+            ],
+        )
+    )
+    projected = (
+        alt.Chart(path)
+        .mark_line(strokeDash=[6, 4], point=True, color="#D55E00")
+        .encode(
+            x="fiscal_year:O",
+            y="usd_bn:Q",
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("kind:N", title="What"),
+                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.0f"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(pd.DataFrame([{"threshold": threshold, "label": "The article's threshold"}]))
+        .mark_rule(color="#555555", strokeDash=[2, 2])
+        .encode(
+            y="threshold:Q",
+            tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("threshold:Q", title="USD bn")],
+        )
+    )
+    return (actual + guided + projected + line).properties(
+        width="container",
+        height=320,
+        title=alt.Title(
+            "Where the spending is heading: our projection, not a forecast",
+            subtitle="Blue: actual. Orange: Meta's latest guidance. Red dashes: our scenario. Grey: the article's threshold.",
+        ),
+        description=(
+            "Chart of Meta's actual capital expenditures by year, its latest guidance range, and a "
+            "projection under this edition's assumptions, with a line at the article's threshold."
+        ),
+    )

@@ -1,0 +1,173 @@
+"""The chart renderer, theme, captions, the Vega bundle; number formatting; claims."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert
+
+from report import charts, claims, data, figures, sphinxext
+
+SOURCES = pd.DataFrame(
+    {
+        "source_id": ["a", "b"],
+        "publisher": ["Pub <A>", "Pub B"],
+        "url": ["https://example.org/a?x=1&y=2", "https://example.org/b"],
+        "published": pd.to_datetime(["2025-04-30", None]),
+    }
+)
+
+
+def chart(frame=None, title="T", description="D"):
+    frame = frame if frame is not None else pd.DataFrame({"x": [1, 2], "source_id": ["a", "a"]})
+    return (
+        alt.Chart(frame)
+        .mark_point()
+        .encode(x="x:Q", tooltip=["x:Q"])
+        .properties(title=title, description=description)
+    )
+
+
+def test_renderer_output_is_offline_escaped_and_deterministic():
+    charts.enable()
+    frame = pd.DataFrame(
+        {"x": [1], "label": ["</script><script>alert(1)</script>"], "source_id": ["a"]}
+    )
+    c = charts.figure(
+        chart(frame, title="<b>T</b>"), label="My chart", drawn=frame, sources=SOURCES
+    )
+    first = c._repr_mimebundle_()
+    second = c._repr_mimebundle_()
+    assert first == second
+    page = first["text/html"]
+    assert "cdn" not in page and "jsdelivr" not in page and "altair-viz" not in page
+    assert "</script><script>alert" not in page
+    assert page.count("<script") == 1 and 'type="application/json"' in page
+    spec_json = re.search(r'<script type="application/json"[^>]*>(.*)</script>', page).group(1)
+    spec = json.loads(spec_json)
+    assert spec["title"] == "<b>T</b>"  # data kept intact, only escaped for HTML
+    assert charts.VEGALITE_MIME in first and first["text/plain"] == "<Chart: <b>T</b>>"
+    assert 'id="fig-my-chart"' in page
+
+
+def test_caption_lists_exactly_the_sources_of_the_rows_drawn():
+    frame = pd.DataFrame({"x": [1, 2, 3], "source_id": ["b", "a;b", None]})
+    c = charts.figure(chart(frame), label="l", drawn=frame, sources=SOURCES, tables=["t"])
+    meta = c.to_dict()["usermeta"]["report"]
+    assert [s["id"] for s in meta["sources"]] == ["b", "a"]
+    assert meta["sources"][1]["label"] == "Pub <A>, 30 Apr 2025"
+    html_out = charts.render(c.to_dict())["text/html"]
+    assert html.escape("https://example.org/a?x=1&y=2", quote=True) in html_out
+    assert "Pub &lt;A&gt;" in html_out and "Data: t.csv." in html_out
+
+
+def test_caption_refuses_unknown_sources_and_unlabelled_charts():
+    frame = pd.DataFrame({"x": [1], "source_id": ["zzz"]})
+    with pytest.raises(KeyError, match="zzz"):
+        charts.figure(chart(frame), label="l", drawn=frame, sources=SOURCES)
+    with pytest.raises(KeyError, match="no source_id column"):
+        charts.figure(chart(), label="l", drawn=pd.DataFrame({"x": [1]}), sources=SOURCES)
+    bare = alt.Chart(pd.DataFrame({"x": [1]})).mark_point()
+    with pytest.raises(ValueError, match="title and a description"):
+        charts.figure(bare, label="l", drawn=pd.DataFrame({"source_id": ["a"]}), sources=SOURCES)
+
+
+def test_nan_never_reaches_the_json():
+    spec = {"data": {"values": [{"x": float("nan")}]}, "description": "d"}
+    page = charts.render(spec)["text/html"]
+    assert "NaN" not in page and '"x":null' in page
+
+
+def test_theme_is_colour_blind_safe_and_registered():
+    charts.enable()
+    assert alt.theme.active == charts.THEME_NAME
+    config = charts.theme()["config"]
+    assert config["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
+    assert alt.renderers.active == charts.RENDERER_NAME
+
+
+def test_has_tooltip_walks_layers():
+    layered = chart() + alt.Chart(pd.DataFrame({"x": [1]})).mark_rule().encode(x="x:Q")
+    assert charts.has_tooltip(layered.to_dict())
+    assert not charts.has_tooltip(
+        alt.Chart(pd.DataFrame({"x": [1]})).mark_rule().encode(x="x:Q").to_dict()
+    )
+
+
+def test_bundle_matches_the_vega_lite_altair_targets():
+    minor = sphinxext.vegalite_minor()
+    assert alt.SCHEMA_VERSION.startswith(f"v{minor}")
+    assert minor in vl_convert.get_vegalite_versions()
+    text = sphinxext.bundle_text()
+    assert text.lstrip().startswith("/*") and "(function () {" in text
+    assert "window.vegaEmbed" in text
+    assert not re.search(r"cdn\.|jsdelivr|unpkg", text)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (72.22, "$72.2 billion"),
+        (115, "$115 billion"),
+        (1234.5, "$1.23 trillion"),
+        (None, "n/a"),
+    ],
+)
+def test_usd_bn(value, expected):
+    assert figures.usd_bn(value) == expected
+
+
+def test_other_formats():
+    assert figures.usd_range_bn(115, 135) == "$115–135 billion"
+    assert figures.usd_range_bn(70, 70) == "$70 billion"
+    assert figures.usd_m(250) == "$250 million" and figures.usd_m(1500) == "$1.5 billion"
+    assert figures.pct(0.256) == "26%" and figures.multiple(2.58) == "2.6×"
+    assert figures.date(pd.Timestamp("2026-01-28")) == "28 January 2026"
+    assert figures.date(pd.Timestamp("2026-01-01"), "month") == "January 2026"
+    assert figures.date(pd.Timestamp("2026-04-01"), "quarter") == "Q2 2026"
+    assert figures.short_date(pd.Timestamp("2025-04-05")) == "5 Apr 2025"
+    assert (
+        figures.ordinal(4) == "fourth"
+        and figures.ordinal(13) == "13th"
+        and figures.ordinal(22) == "22nd"
+    )
+    assert figures.months_between("2025-06-30", "2026-04-08") == pytest.approx(282 / 30.4375)
+
+
+def test_key_figures_block_escapes_text():
+    block = figures.key_figures_html([figures.KeyFigure("k", "<label>", "<v>", "<d>")])
+    assert "<label>" not in block and "&lt;v&gt;" in block and 'aria-label="Key figures"' in block
+
+
+def test_every_claim_has_a_verdict_a_source_and_an_existing_chapter():
+    from report import toc
+
+    table = claims.with_sources(data.load("claims"), data.load("claim_sources"))
+    assert set(table["verdict"]) <= set(claims.VERDICTS)
+    assert table["source_id"].str.len().gt(0).all()
+    notebooks = toc.notebooks()
+    assert set(table["chapter"]) <= set(notebooks)
+    assert table["order"].is_unique
+
+
+def test_verdict_counts_include_every_verdict():
+    table = pd.DataFrame({"verdict": ["supported", "supported", "outdated"]})
+    counts = claims.verdict_counts(table).set_index("verdict")["claims"]
+    assert counts.to_dict() == {
+        "supported": 2,
+        "partly supported": 0,
+        "outdated": 1,
+        "unsupported": 0,
+        "not verifiable": 0,
+    }
+
+
+def test_claims_without_sources_are_refused():
+    table = pd.DataFrame({"claim_id": ["a", "b"], "order": [1, 2]})
+    with pytest.raises(ValueError, match="claims without a source: b"):
+        claims.with_sources(table, pd.DataFrame({"claim_id": ["a"], "source_id": ["s"]}))
