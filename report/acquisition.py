@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.charts import event_marks, top_rows
 from report.sourcing import preferred
 
 STRUCTURE_LABELS = {
@@ -190,8 +191,8 @@ def sensitivity_chart(
 
 
 def comparables_chart(deals: pd.DataFrame) -> alt.Chart:
-    """Completed deals with a reported amount: date, amount and structure."""
-    rows = deals.dropna(subset=["amount_usd_bn"])
+    """Completed deals with a reported amount: date, amount and structure (the largest 300)."""
+    rows, _ = top_rows(deals.dropna(subset=["amount_usd_bn"]), "amount_usd_bn", 300)
     return (
         alt.Chart(rows)
         .mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5)
@@ -227,7 +228,8 @@ def comparables_chart(deals: pd.DataFrame) -> alt.Chart:
 
 
 def per_person_chart(rows: pd.DataFrame) -> alt.Chart:
-    """Price per person moved, where reported."""
+    """Price per person moved, where reported (the 40 highest)."""
+    rows, _ = top_rows(rows, "usd_m_per_person", 40)
     return (
         alt.Chart(rows)
         .mark_bar(color="#CC79A7")
@@ -254,25 +256,36 @@ def per_person_chart(rows: pd.DataFrame) -> alt.Chart:
 
 
 def aftermath_chart(rows: pd.DataFrame) -> alt.Chart:
-    """What followed the deal, by kind."""
-    data = rows.copy()
+    """What followed the deal, by kind (counted per month once there are many events)."""
+    data = event_marks(rows, "date", "type", "description")
     data["type_label"] = data["type"].map(AFTERMATH_LABELS)
     order = list(AFTERMATH_LABELS.values())
+    aggregated = bool(data["aggregated"].any())
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%B %Y" if aggregated else "%d %b %Y"),
+        alt.Tooltip("type_label:N", title="Kind"),
+        alt.Tooltip("what:N", title="What happened"),
+    ]
+    if aggregated:
+        tooltip.append(alt.Tooltip("count:Q", title="Events"))
+    else:
+        tooltip += [
+            alt.Tooltip("date_precision:N", title="Precision"),
+            alt.Tooltip("count_reported:Q", title="Number"),
+            alt.Tooltip("source_id:N", title="Source"),
+        ]
+        data = data.assign(count_reported=rows["count"].values)
     return (
         alt.Chart(data)
-        .mark_point(filled=True, size=120)
+        .mark_point(filled=True)
         .encode(
             x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
             y=alt.Y("type_label:N", title=None, sort=order),
             color=alt.Color("type_label:N", sort=order, legend=None),
-            tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
-                alt.Tooltip("date_precision:N", title="Precision"),
-                alt.Tooltip("type_label:N", title="Kind"),
-                alt.Tooltip("description:N", title="What happened"),
-                alt.Tooltip("count:Q", title="Number"),
-                alt.Tooltip("source_id:N", title="Source"),
-            ],
+            size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[120, 600]))
+            if aggregated
+            else alt.value(120),
+            tooltip=tooltip,
         )
         .properties(
             width="container",

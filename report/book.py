@@ -199,6 +199,7 @@ def build(
 
     progress(f"[1/5] validating the data in {chosen_data}")
     data.ensure_valid(chosen_data)
+    validated = data.fingerprint(chosen_data)
 
     progress("[2/5] resolving parameters")
     notebooks = toc.notebooks(root)
@@ -232,6 +233,7 @@ def build(
                 parameters=overrides[name],
                 cwd=output.parent,
                 keep_failed=build_dir / "failed" / rel.name,
+                env={paths.ROOT_ENV: str(root), data.VALIDATED_ENV: validated},
             )
         )
 
@@ -305,6 +307,7 @@ def refresh(
             parameters={},
             cwd=path.parent,
             keep_failed=root / "_build" / "failed" / path.name,
+            env={paths.ROOT_ENV: str(root)},
         )
         for name, path in notebooks.items()
     ]

@@ -23,8 +23,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def code_hash(package_dir: Path = PACKAGE_DIR) -> str:
-    """Hash of every source and static file of the ``report`` package."""
+def code_hash(package_dir: Path | None = None) -> str:
+    """Hash of every source and static file of the ``report`` package (the one that runs)."""
+    package_dir = package_dir or PACKAGE_DIR
     digest = hashlib.sha256()
     for path in sorted(package_dir.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":

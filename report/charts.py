@@ -251,3 +251,62 @@ def has_tooltip(spec: dict[str, Any]) -> bool:
         return False
 
     return walk(spec)
+
+
+#: Most marks a record-level chart draws before it aggregates (keeps pages small as data grows).
+MAX_MARKS = 300
+#: Most example titles a tooltip lists for an aggregated mark.
+MAX_EXAMPLES = 3
+
+
+def event_marks(
+    rows: pd.DataFrame,
+    date: str,
+    category: str | list[str],
+    text: str,
+    max_marks: int = MAX_MARKS,
+) -> pd.DataFrame:
+    """Records for a timeline, aggregated by month and category once there are too many.
+
+    Below ``max_marks`` rows every record is a mark (``count`` 1, ``what`` its text). Above
+    it, records are grouped by calendar month and ``category``: ``count`` says how many,
+    ``what`` gives a few examples, and ``source_id`` keeps every source so the caption still
+    lists exactly the sources of the rows drawn.
+    """
+    out = rows.copy()
+    if len(out) <= max_marks:
+        out["count"] = 1
+        out["what"] = out[text]
+        out["aggregated"] = False
+        return out
+    out["_month"] = out[date].dt.to_period("M").dt.to_timestamp()
+    categories = [category] if isinstance(category, str) else list(category)
+    grouped = out.groupby(["_month", *categories], sort=True)
+    agg = grouped.agg(
+        count=(text, "size"),
+        examples=(text, lambda s: "; ".join(list(s)[:MAX_EXAMPLES])),
+        source_id=(
+            "source_id",
+            lambda s: ";".join(sorted({i for v in s.dropna() for i in str(v).split(";")})),
+        ),
+    ).reset_index()
+    agg["what"] = [
+        f"{n} records, e.g. {ex}" if n > MAX_EXAMPLES else ex
+        for n, ex in zip(agg["count"], agg["examples"], strict=True)
+    ]
+    agg = agg.rename(columns={"_month": date}).drop(columns="examples")
+    agg["aggregated"] = True
+    return agg
+
+
+def top_rows(
+    rows: pd.DataFrame, by: str, n: int = 40, ascending: bool = False
+) -> tuple[pd.DataFrame, str | None]:
+    """At most ``n`` rows, the largest (or smallest) by ``by``; a note when rows were left out."""
+    if len(rows) <= n:
+        return rows, None
+    kept = rows.sort_values(by, ascending=ascending).head(n)
+    return (
+        kept,
+        f"Showing the {n} {'smallest' if ascending else 'largest'} of {len(rows)} by {by.replace('_', ' ')}.",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.charts import event_marks, top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -82,40 +83,55 @@ def tenures(leadership: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
 
 
 def timeline_chart(events: pd.DataFrame) -> alt.Chart:
-    """Every event as a point on its type's row; tooltip gives the what and the source."""
-    rows = events.copy()
+    """Every event as a point on its type's row; tooltip gives the what and the source.
+
+    With more events than ``charts.MAX_MARKS``, events are counted per month and type
+    (the mark's size) so the page stays small.
+    """
+    rows = event_marks(events, "date", "type", "title")
     rows["type_label"] = rows["type"].map(TYPE_LABELS)
     order = [TYPE_LABELS[t] for t in EVENT_TYPES if t in set(rows["type"])]
+    aggregated = bool(rows["aggregated"].any())
+    encoding = {
+        "x": alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+        "y": alt.Y("type_label:N", title=None, sort=order),
+        "color": alt.Color("type_label:N", title="Event type", sort=order, legend=None),
+    }
+    if aggregated:
+        encoding["size"] = alt.Size("count:Q", title="Events in the month")
+        tooltip = [
+            alt.Tooltip("date:T", title="Month", format="%B %Y"),
+            alt.Tooltip("type_label:N", title="Type"),
+            alt.Tooltip("count:Q", title="Events"),
+            alt.Tooltip("what:N", title="What happened"),
+        ]
+    else:
+        encoding["shape"] = alt.Shape(
+            "date_precision:N",
+            title="Date known to the",
+            scale=alt.Scale(
+                domain=["day", "month", "quarter", "year"],
+                range=["circle", "square", "diamond", "triangle"],
+            ),
+        )
+        tooltip = [
+            alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+            alt.Tooltip("date_precision:N", title="Precision"),
+            alt.Tooltip("type_label:N", title="Type"),
+            alt.Tooltip("what:N", title="What happened"),
+            alt.Tooltip("people:N", title="People"),
+            alt.Tooltip("source_id:N", title="Source"),
+        ]
     return (
         alt.Chart(rows)
         .mark_point(filled=True, size=110, opacity=0.85)
-        .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("type_label:N", title=None, sort=order),
-            color=alt.Color("type_label:N", title="Event type", sort=order, legend=None),
-            shape=alt.Shape(
-                "date_precision:N",
-                title="Date known to the",
-                scale=alt.Scale(
-                    domain=["day", "month", "quarter", "year"],
-                    range=["circle", "square", "diamond", "triangle"],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
-                alt.Tooltip("date_precision:N", title="Precision"),
-                alt.Tooltip("type_label:N", title="Type"),
-                alt.Tooltip("title:N", title="What happened"),
-                alt.Tooltip("people:N", title="People"),
-                alt.Tooltip("source_id:N", title="Source"),
-            ],
-        )
+        .encode(**encoding, tooltip=tooltip)
         .properties(
             width="container",
             height=300,
             title=alt.Title(
                 "The making and remaking of Meta's AI organisation",
-                subtitle="Each mark is an event; hover for what happened and its source",
+                subtitle="Each mark is an event (or, with many, the events of a month); hover for details",
             ),
             description=(
                 "Timeline of dated events in Meta's AI organisation, one row per event type "
@@ -127,8 +143,12 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
 
 
 def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
-    """Who held which role when: one bar per role, open roles drawn to the edition date."""
-    rows = roles.copy()
+    """Who held which role when: one bar per role, open roles drawn to the edition date.
+
+    With many roles, the latest 60 by start date are drawn.
+    """
+    rows, _ = top_rows(roles, "start", 60)
+    rows = rows.copy()
     rows["role"] = rows["person"] + " — " + rows["title"].str.split(";").str[0]
     rows["state"] = rows["ongoing"].map({True: "In role at the latest source", False: "Ended"})
     order = rows.sort_values("start")["role"].tolist()
@@ -180,7 +200,8 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
 
 
 def intervals_chart(rows: pd.DataFrame) -> alt.Chart:
-    """Months between successive reorganisations (and formations)."""
+    """Months between successive reorganisations (and formations); the latest 40 at most."""
+    rows, _ = top_rows(rows, "date", 40)
     return (
         alt.Chart(rows)
         .mark_bar(color="#0072B2")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.charts import top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -82,7 +83,11 @@ def adoption_series(
 
 
 def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
-    """Releases by developer over time: colour = open or closed, shape = status."""
+    """Releases by developer over time: colour = open or closed, shape = status.
+
+    With very many releases, the latest 300 are drawn.
+    """
+    rows, _ = top_rows(rows, "date", 300)
     developers = ["Meta"] + sorted(set(rows["developer"]) - {"Meta"})
     points = (
         alt.Chart(rows)
@@ -141,8 +146,9 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
 
 
 def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
-    """Total (and active) parameters over time on a log scale."""
-    sized = rows.dropna(subset=["total_params_bn"]).copy()
+    """Total (and active) parameters over time on a log scale (the 300 largest models at most)."""
+    sized, _ = top_rows(rows.dropna(subset=["total_params_bn"]), "total_params_bn", 300)
+    sized = sized.copy()
     sized["who"] = sized["developer"].where(sized["developer"] == "Meta", "Other labs")
     base = alt.Chart(sized).encode(
         x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,17 +68,29 @@ def format_problems(problems: list[Problem], limit: int = MAX_LISTED) -> str:
     return "\n".join(lines)
 
 
+_DESCRIPTORS: dict[bytes, Any] = {}
+
+
 def read_descriptor(data_dir: Path) -> dict[str, Any]:
-    """Read ``datapackage.yaml`` strictly; raise DataError if it is unusable."""
+    """Read ``datapackage.yaml`` strictly; raise DataError if it is unusable.
+
+    Parsed descriptors are cached by content (parsing is the slow part), so callers must
+    treat the result as read-only.
+    """
     path = data_dir / "datapackage.yaml"
     if not path.is_file():
         raise DataError([Problem(str(path), "the data package descriptor is missing")])
+    raw = path.read_bytes()
+    key = hashlib.sha1(raw).digest()
+    if key in _DESCRIPTORS:
+        return _DESCRIPTORS[key]
     try:
-        descriptor = yamlio.load(path)
+        descriptor = yamlio.loads(raw.decode("utf-8"), str(path))
     except yamlio.YamlError as exc:
         raise DataError([Problem(str(path), str(exc))]) from exc
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError([Problem(str(path), "must be a mapping with a 'resources' list")])
+    _DESCRIPTORS[key] = descriptor
     return descriptor
 
 

@@ -9,8 +9,13 @@ from report import acquisition as acq
 from report import conclusion as con
 from report import data, pages
 
-SOURCES = pd.DataFrame({"source_id": ["s1", "s2"], "kind": ["news", "analyst"],
-                        "published": pd.to_datetime(["2025-06-12", "2025-06-13"])})
+SOURCES = pd.DataFrame(
+    {
+        "source_id": ["s1", "s2"],
+        "kind": ["news", "analyst"],
+        "published": pd.to_datetime(["2025-06-12", "2025-06-13"]),
+    }
+)
 
 
 def test_implied_valuation_and_premium():
@@ -27,16 +32,20 @@ def test_implied_valuation_and_premium():
 def test_sensitivity_grid():
     grid = acq.sensitivity([14.3, 14.8], [40.0, 50.0])
     assert len(grid) == 4
-    assert grid.set_index(["amount_usd_bn", "stake_pct"]).loc[(14.8, 50.0), "valuation_usd_bn"] == 29.6
+    assert (
+        grid.set_index(["amount_usd_bn", "stake_pct"]).loc[(14.8, 50.0), "valuation_usd_bn"] == 29.6
+    )
 
 
 def test_previous_round_ignores_talks_and_later_rounds():
-    vals = pd.DataFrame({
-        "date": pd.to_datetime(["2021-04-01", "2024-05-01", "2025-01-01", "2025-06-12"]),
-        "valuation_usd_bn": [7.3, 13.8, 25.0, 29.0],
-        "round": ["Series E", "Series F", "Tender offer (talks)", "Meta investment"],
-        "source_id": ["s1"] * 4,
-    })
+    vals = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2021-04-01", "2024-05-01", "2025-01-01", "2025-06-12"]),
+            "valuation_usd_bn": [7.3, 13.8, 25.0, 29.0],
+            "round": ["Series E", "Series F", "Tender offer (talks)", "Meta investment"],
+            "source_id": ["s1"] * 4,
+        }
+    )
     prev = acq.previous_round(vals, pd.Timestamp("2025-06-12"), SOURCES)
     assert prev.valuation_usd_bn == 13.8
     with pytest.raises(KeyError):
@@ -44,17 +53,27 @@ def test_previous_round_ignores_talks_and_later_rounds():
 
 
 def deals():
-    return pd.DataFrame({
-        "acquirer": ["Google", "Google", "Meta", "Meta", "OpenAI", "Nvidia"],
-        "target": ["Windsurf", "Windsurf", "Scale AI", "SSI", "Windsurf", "Groq"],
-        "date": pd.to_datetime(["2025-07-11"] * 2 + ["2025-06-12", "2025-06-20", "2025-07-11", "2025-12-24"]),
-        "amount_usd_bn": [2.4, 2.4, 14.3, None, 3.0, 20.0],
-        "structure": ["licence_and_hire", "licence_and_hire", "minority_stake", "acquisition",
-                      "acquisition", "licence_and_hire"],
-        "outcome": ["completed", "completed", "completed", "talks_only", "failed", "completed"],
-        "people_moved": [None, 40, None, None, None, None],
-        "source_id": ["s1", "s2", "s1", "s1", "s1", "s1"],
-    })
+    return pd.DataFrame(
+        {
+            "acquirer": ["Google", "Google", "Meta", "Meta", "OpenAI", "Nvidia"],
+            "target": ["Windsurf", "Windsurf", "Scale AI", "SSI", "Windsurf", "Groq"],
+            "date": pd.to_datetime(
+                ["2025-07-11"] * 2 + ["2025-06-12", "2025-06-20", "2025-07-11", "2025-12-24"]
+            ),
+            "amount_usd_bn": [2.4, 2.4, 14.3, None, 3.0, 20.0],
+            "structure": [
+                "licence_and_hire",
+                "licence_and_hire",
+                "minority_stake",
+                "acquisition",
+                "acquisition",
+                "licence_and_hire",
+            ],
+            "outcome": ["completed", "completed", "completed", "talks_only", "failed", "completed"],
+            "people_moved": [None, 40, None, None, None, None],
+            "source_id": ["s1", "s2", "s1", "s1", "s1", "s1"],
+        }
+    )
 
 
 def test_completed_deals_and_structures():
@@ -73,12 +92,18 @@ def test_price_per_person_needs_one_source_with_both_figures():
 
 
 def test_scale_layoffs_leave_out_metas_own_cuts():
-    after = pd.DataFrame({
-        "type": ["layoff", "layoff", "layoff", "other"],
-        "description": ["Scale cuts ~200 full-time staff", "Contractor terminations",
-                        "Meta cuts ~600 roles", "x"],
-        "count": [200, 500, 600, None],
-    })
+    after = pd.DataFrame(
+        {
+            "type": ["layoff", "layoff", "layoff", "other"],
+            "description": [
+                "Scale cuts ~200 full-time staff",
+                "Contractor terminations",
+                "Meta cuts ~600 roles",
+                "x",
+            ],
+            "count": [200, 500, 600, None],
+        }
+    )
     assert acq.scale_layoffs(after) == {"staff": 200.0, "contractors": 500.0}
 
 
@@ -98,10 +123,16 @@ def test_projection_compounds_from_the_chosen_point():
 
 
 def test_two_bets_need_complete_series():
-    rl = pd.DataFrame({"fiscal_year": [2024, 2025], "operating_loss_usd_bn": [17.7, 19.2],
-                       "source_id": ["s1", "s1"]})
-    capex = pd.DataFrame({"fiscal_year": [2024, 2025], "capex_usd_bn": [37.3, 69.7],
-                          "source_id": ["s1", "s1"]})
+    rl = pd.DataFrame(
+        {
+            "fiscal_year": [2024, 2025],
+            "operating_loss_usd_bn": [17.7, 19.2],
+            "source_id": ["s1", "s1"],
+        }
+    )
+    capex = pd.DataFrame(
+        {"fiscal_year": [2024, 2025], "capex_usd_bn": [37.3, 69.7], "source_id": ["s1", "s1"]}
+    )
     both = con.two_bets(rl, capex, SOURCES, 2024)
     totals = both.groupby("bet")["cumulative_usd_bn"].max()
     assert totals.min() == pytest.approx(36.9) and totals.max() == pytest.approx(107.0)

@@ -132,7 +132,9 @@ def hostile(tmp_path_factory):
     dk.write(copy / "lab_events.csv", header, rows)
     proc = run_report(root, "build", "--data", str(copy))
     assert proc.returncode == 0, proc.stderr
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "_build/html"))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(root / "_build/html")
+    )
     handler.log_message = lambda *a: None
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -151,6 +153,7 @@ def test_text_from_the_data_is_shown_as_text_and_never_runs(browser, hostile, en
     if entry == "chapters/labs":
         # the event title reaches the chart data intact (shown in its tooltip), as text
         specs = page.eval_on_selector_all(
-            "script[type='application/json']", "els => els.map(s => s.textContent).join(' ')")
+            "script[type='application/json']", "els => els.map(s => s.textContent).join(' ')"
+        )
         assert "onerror" in specs
     page.close()

@@ -144,36 +144,59 @@ def test_build_reports_time_per_chapter_and_figures(project):
 
 
 def page_text(root: Path, entry: str) -> str:
-    soup = BeautifulSoup((root / "_build" / "html" / f"{entry}.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    soup = BeautifulSoup(
+        (root / "_build" / "html" / f"{entry}.html").read_text(encoding="utf-8"), "html.parser"
+    )
     return " ".join(soup.get_text(" ").split())
 
 
 def test_every_chapters_parameters_reach_its_page_and_the_landing_page(tmp_path):
     root = copy_project(tmp_path / "params")
     assert run_report(root, "build").returncode == 0
-    before = {e: page_text(root, e) for e in ["index", "chapters/acquisition", "chapters/open-source",
-                                              "chapters/infrastructure", "chapters/talent",
-                                              "chapters/labs", "chapters/conclusion"]}
+    before = {
+        e: page_text(root, e)
+        for e in [
+            "index",
+            "chapters/acquisition",
+            "chapters/open-source",
+            "chapters/infrastructure",
+            "chapters/talent",
+            "chapters/labs",
+            "chapters/conclusion",
+        ]
+    }
     assert "$29.2 billion" in before["chapters/acquisition"]
     proc = run_report(
-        root, "build",
-        "--param", "acquisition.stake_pct=40",
-        "--param", "open-source.flagship_min_params_bn=30",
-        "--param", "infrastructure.pue=1.5",
-        "--param", "talent.top_employers=1",
-        "--param", "labs.window_start=2025-06-30",
-        "--param", "conclusion.growth_after_guidance=0.3",
+        root,
+        "build",
+        "--param",
+        "acquisition.stake_pct=40",
+        "--param",
+        "open-source.flagship_min_params_bn=30",
+        "--param",
+        "infrastructure.pue=1.5",
+        "--param",
+        "talent.top_employers=1",
+        "--param",
+        "labs.window_start=2025-06-30",
+        "--param",
+        "conclusion.growth_after_guidance=0.3",
     )
     assert proc.returncode == 0, proc.stderr
     after = {e: page_text(root, e) for e in before}
     # acquisition: 14.3 / 0.40 = 35.75
-    assert "$35.8 billion" in after["chapters/acquisition"] and "stake_pct = 40" in after["chapters/acquisition"]
+    assert (
+        "$35.8 billion" in after["chapters/acquisition"]
+        and "stake_pct = 40" in after["chapters/acquisition"]
+    )
     assert "$35.8 billion" in after["index"] and "$29.2 billion" not in after["index"]
     # open-source: the 32bn research model now counts as a flagship
     assert "Code World Model" in after["index"] and "Llama 4 Maverick" in before["index"]
     # infrastructure: 1e6 / (1.67 * 1.5) accelerators per GW
-    assert "399 thousand" in after["chapters/infrastructure"] and "554 thousand" in before["chapters/infrastructure"]
+    assert (
+        "399 thousand" in after["chapters/infrastructure"]
+        and "554 thousand" in before["chapters/infrastructure"]
+    )
     # talent: only the largest employer named, the rest grouped
     assert "beyond the 1 largest" in after["chapters/talent"]
     # labs: the window now starts at the lab's formation
@@ -189,7 +212,11 @@ def test_a_changed_data_row_reaches_the_chapter_and_the_landing_page(tmp_path):
     copy = dk.copy_data(tmp_path / "data-copy")
     # the 2025 headline capex rows: raise every source's figure by the same amount
     header, rows = dk.read(copy / "capex_annual.csv")
-    col, year, basis = header.index("capex_usd_bn"), header.index("fiscal_year"), header.index("basis")
+    col, year, basis = (
+        header.index("capex_usd_bn"),
+        header.index("fiscal_year"),
+        header.index("basis"),
+    )
     for row in rows:
         if row[year] == "2025" and row[basis] == "incl_finance_leases":
             row[col] = "80.5"

@@ -1,0 +1,106 @@
+"""The data-aware execution cache and incremental builds, on a copy of the repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import datakit as dk
+import pytest
+from bs4 import BeautifulSoup
+from conftest import copy_project
+
+from report import book, cache, toc
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("cache"))
+    report = book.build(root=root, progress=lambda _: None)
+    assert {r.name for r in report.results} == set(toc.notebooks(root))  # cold: everything runs
+    return root
+
+
+def build(root: Path) -> book.BuildReport:
+    return book.build(root=root, progress=lambda _: None)
+
+
+def sphinx_page(root: Path, entry: str) -> Path:
+    return root / "_build" / "sphinx" / "_build" / "html" / f"{entry}.html"
+
+
+def reads(root: Path) -> dict[str, list[str]]:
+    return {
+        p.stem: json.loads(p.read_text())["reads"]
+        for p in (root / "_build" / "cache").glob("*.json")
+    }
+
+
+def test_an_unchanged_rebuild_executes_nothing_and_rewrites_no_page(repo):
+    before = {e: sphinx_page(repo, e).stat().st_mtime_ns for e in toc.entries(repo)}
+    report = build(repo)
+    assert report.results == []
+    assert set(report.reused) == set(toc.notebooks(repo))
+    after = {e: sphinx_page(repo, e).stat().st_mtime_ns for e in toc.entries(repo)}
+    assert after == before, "Sphinx re-rendered pages although nothing changed"
+    changes = json.loads((repo / "_build" / "changes.json").read_text())
+    assert changes["executed"] == [] and changes["figures_changed"] == []
+
+
+def test_a_data_change_reexecutes_exactly_the_notebooks_that_read_the_table(repo):
+    recorded = reads(repo)
+    expected = {name for name, tables in recorded.items() if "departures" in tables}
+    assert "talent" in expected and "infrastructure" not in expected
+    infra_page = sphinx_page(repo, "chapters/infrastructure").stat().st_mtime_ns
+    path = repo / "data" / "departures.csv"
+    header, rows = dk.read(path)
+    rows[0][header.index("destination")] = "Cache Test Labs"
+    dk.write(path, header, rows)
+    report = build(repo)
+    assert {r.name for r in report.results} == expected
+    talent = (repo / "_build" / "html" / "chapters" / "talent.html").read_text(encoding="utf-8")
+    assert "Cache Test Labs" in talent
+    assert sphinx_page(repo, "chapters/infrastructure").stat().st_mtime_ns == infra_page
+
+
+def test_a_corrupt_cache_entry_just_means_execution(repo):
+    (repo / "_build" / "cache" / "labs.json").write_text("{not json", encoding="utf-8")
+    (repo / "_build" / "cache" / "claims.json").write_text('["a", "list"]', encoding="utf-8")
+    report = build(repo)
+    assert {r.name for r in report.results} == {"labs", "claims"}
+    assert json.loads((repo / "_build" / "cache" / "labs.json").read_text())["reads"]
+
+
+def test_a_tampered_staged_notebook_is_executed_again(repo):
+    staged = repo / "_build" / "stage" / "chapters" / "acquisition.ipynb"
+    staged.write_text(staged.read_text(encoding="utf-8").replace("Scale", "Scal"), encoding="utf-8")
+    report = build(repo)
+    assert [r.name for r in report.results] == ["acquisition"]
+
+
+def test_a_parameter_change_reexecutes_only_that_notebook(repo):
+    report = book.build(
+        root=repo, cli_params=["open-source.window_start=2024-01-01"], progress=lambda _: None
+    )
+    assert [r.name for r in report.results] == ["open-source"]
+    soup = BeautifulSoup(
+        (repo / "_build/html/chapters/open-source.html").read_text(), "html.parser"
+    )
+    assert "window_start = 2024-01-01" in " ".join(
+        soup.select_one("aside.report-params").get_text(" ").split()
+    )
+
+
+# Last: it leaves the cache keyed to a changed package.
+def test_a_change_in_the_package_reexecutes_everything(repo, tmp_path, monkeypatch):
+    package = tmp_path / "report"
+    shutil.copytree(cache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    build(repo)  # settle (the previous test left other parameters)
+    assert build(repo).results == []  # same code: nothing to do
+    (package / "figures.py").write_text((package / "figures.py").read_text() + "\n# changed\n")
+    report = build(repo)
+    assert {r.name for r in report.results} == set(toc.notebooks(repo))

@@ -1,0 +1,72 @@
+"""Executing notebooks: the environment reaches the kernel, failures are located, output is stable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from report import execute
+
+
+def notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    }
+    cells = [nbformat.v4.new_code_cell("x: int = 1  # a parameter")]
+    cells[0].metadata["tags"] = ["parameters"]
+    for i, src in enumerate(sources):
+        cell = nbformat.v4.new_code_cell(src)
+        cell["id"] = f"c{i}"
+        cells.append(cell)
+    cells[0]["id"] = "params"
+    nb.cells = cells
+    nbformat.write(nb, path)
+    return path
+
+
+def job(tmp_path: Path, source: Path, **kw) -> execute.Job:
+    return execute.Job(
+        name=source.stem,
+        source=source,
+        output=tmp_path / "out" / source.name,
+        parameters=kw.pop("parameters", {}),
+        cwd=tmp_path,
+        keep_failed=tmp_path / "failed" / source.name,
+        **kw,
+    )
+
+
+def test_env_and_parameters_reach_the_kernel_and_metadata_is_normalised(tmp_path):
+    src = notebook(tmp_path / "env.ipynb", 'import os\nprint(os.environ["REPORT_TEST_VALUE"], x)')
+    [result] = execute.run_all(
+        [job(tmp_path, src, env={"REPORT_TEST_VALUE": "from-the-job"}, parameters={"x": 7})],
+        workers=1,
+    )
+    assert result.ok, result.describe()
+    nb = nbformat.read(result.output, as_version=4)
+    texts = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    assert any("from-the-job 7" in t for t in texts)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "remove-cell" in injected[0].metadata["tags"]
+    assert injected[0]["id"] == "injected-parameters"
+    assert set(nb.metadata.get("papermill", {})) <= {"parameters", "default_parameters"}
+    assert all("papermill" not in c.metadata for c in nb.cells)
+
+
+def test_a_failure_names_the_cell_as_the_author_numbers_it(tmp_path):
+    src = notebook(tmp_path / "bad.ipynb", "y = 1", "raise ValueError('boom')")
+    [result] = execute.run_all([job(tmp_path, src, parameters={"x": 2})], workers=1)
+    assert not result.ok
+    assert result.cell == "3 (id 'c1')"  # parameters cell, c0, then c1; injected cell not counted
+    assert result.error == "ValueError: boom"
+    assert result.kept.is_file() and "boom" in result.kept.read_text()
+    assert "notebook 'bad' failed, cell 3 (id 'c1'): ValueError: boom" in result.describe()
+
+
+def test_two_runs_of_the_same_inputs_write_the_same_bytes(tmp_path):
+    src = notebook(tmp_path / "same.ipynb", "print(x * 2)")
+    first = execute.run_all([job(tmp_path, src)], workers=1)[0].output.read_bytes()
+    second = execute.run_all([job(tmp_path, src)], workers=1)[0].output.read_bytes()
+    assert first == second
