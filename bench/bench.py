@@ -42,8 +42,13 @@ SCALED = {
 
 
 def copy_repo(dest: Path) -> Path:
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     for rel in files:
         if (ROOT / rel).is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -135,9 +140,12 @@ def main() -> int:
             toggle_one_row(root, run)
             times["one-row"].append(report_build(root))
             executed = json.loads((root / "_build" / "changes.json").read_text())["executed"]
-            print(f"run {run + 1}: cold {times['cold'][-1]:.1f}s, unchanged "
-                  f"{times['unchanged'][-1]:.1f}s, one row {times['one-row'][-1]:.1f}s "
-                  f"(re-executed: {', '.join(executed)})", flush=True)
+            print(
+                f"run {run + 1}: cold {times['cold'][-1]:.1f}s, unchanged "
+                f"{times['unchanged'][-1]:.1f}s, one row {times['one-row'][-1]:.1f}s "
+                f"(re-executed: {', '.join(executed)})",
+                flush=True,
+            )
         results["one_row_reexecuted"] = executed
         results["largest_page"] = largest_page(root)
         if not args.skip_baseline:
@@ -155,8 +163,11 @@ def main() -> int:
                 seconds = report_build(scaled)
                 page, size = largest_page(scaled)
                 scale[factor] = {"seconds": seconds, "largest_page": page, "bytes": size}
-                print(f"{factor:>3}x data: build {seconds:.1f}s, largest page {page} "
-                      f"{size / 1024:.0f} KiB", flush=True)
+                print(
+                    f"{factor:>3}x data: build {seconds:.1f}s, largest page {page} "
+                    f"{size / 1024:.0f} KiB",
+                    flush=True,
+                )
             results["scale"] = scale
 
     medians = {name: median(values) for name, values in times.items()}
@@ -172,8 +183,10 @@ def main() -> int:
         one = results["scale"][1]
         for factor in (10, 100):
             row = results["scale"][factor]
-            print(f"{factor}x data: time {row['seconds'] / one['seconds']:.2f}x, largest page "
-                  f"{row['bytes'] / one['bytes']:.2f}x  (100x targets: <= 2.0x and <= 1.2x)")
+            print(
+                f"{factor}x data: time {row['seconds'] / one['seconds']:.2f}x, largest page "
+                f"{row['bytes'] / one['bytes']:.2f}x  (100x targets: <= 2.0x and <= 1.2x)"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

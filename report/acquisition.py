@@ -191,8 +191,8 @@ def sensitivity_chart(
 
 
 def comparables_chart(deals: pd.DataFrame) -> alt.Chart:
-    """Completed deals with a reported amount: date, amount and structure (the largest 300)."""
-    rows, _ = top_rows(deals.dropna(subset=["amount_usd_bn"]), "amount_usd_bn", 300)
+    """Completed deals with a reported amount: date, amount and structure (the largest 150)."""
+    rows, _ = top_rows(deals.dropna(subset=["amount_usd_bn"]), "amount_usd_bn", 150)
     return (
         alt.Chart(rows)
         .mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5)

@@ -10,6 +10,7 @@ defaults (what a maintainer commits after changing data).
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import shutil
@@ -99,6 +100,20 @@ def stage_sources(root: Path, stage: Path, data_dir: Path) -> None:
         if doc.suffix == ".md":
             _sync_file(doc, stage / doc.relative_to(root))
     _sync_tree(data_dir, stage / "data")
+
+
+def stage_digest(stage: Path) -> str:
+    """What the published book is made from: every staged file and the package code.
+
+    Files are identified by path, size and modification time; the build only ever changes a
+    staged file by writing it, so an unchanged digest means an unchanged book.
+    """
+    digest = hashlib.sha256(cache.code_hash().encode())
+    for path in sorted(stage.rglob("*")):
+        if path.is_file() and "_build" not in path.relative_to(stage).parts:
+            info = path.stat()
+            digest.update(f"{path.relative_to(stage)}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 def jupyter_book() -> list[str]:
@@ -252,14 +267,21 @@ def build(
     for result, job in zip(results, todo, strict=True):
         store.record(job.name, job.source, job.parameters, result.reads, result.output)
 
-    progress("[4/5] compiling with Jupyter Book")
-    t0 = time.perf_counter()
-    html = compile_book(stage, build_dir / "sphinx")
-    compile_seconds = time.perf_counter() - t0
-
-    progress("[5/5] publishing")
     target = build_dir / "html"
-    publish(html, target)
+    digest = stage_digest(stage)
+    marker = build_dir / "sphinx" / "published-stage.sha256"
+    t0 = time.perf_counter()
+    if target.is_dir() and marker.is_file() and marker.read_text() == digest:
+        progress("[4/5] nothing changed since the published book; compiling skipped")
+        progress("[5/5] the published book is current")
+    else:
+        progress("[4/5] compiling with Jupyter Book")
+        marker.unlink(missing_ok=True)
+        html = compile_book(stage, build_dir / "sphinx")
+        progress("[5/5] publishing")
+        publish(html, target)
+        marker.write_text(digest, encoding="utf-8")
+    compile_seconds = time.perf_counter() - t0
 
     figures_file = build_dir / "figures.json"
     old = json.loads(figures_file.read_text()) if figures_file.is_file() else {}

@@ -126,9 +126,47 @@ def _caption_html(meta: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+_DATUM = re.compile(r"datum\.([A-Za-z_][A-Za-z0-9_]*)|datum\[['\"]([^'\"]+)['\"]\]")
+
+
+def _referenced(node: Any, found: set[str]) -> set[str]:
+    """Every string a spec uses as a field name (or in a ``datum`` expression)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("datasets", "usermeta"):
+                continue
+            _referenced(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _referenced(value, found)
+    elif isinstance(node, str):
+        found.add(node)
+        for a, b in _DATUM.findall(node):
+            found.add(a or b)
+    return found
+
+
+def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """Drop columns of the inline datasets that no part of the spec refers to.
+
+    Altair embeds whole DataFrames; a chart uses a few columns. Keeping only those keeps
+    pages small. A column is kept if its name appears anywhere in the spec as a string
+    (fields, tooltips, sorts, folds) or in a ``datum`` expression.
+    """
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    used = _referenced(spec, set())
+    pruned = {
+        name: [{k: v for k, v in row.items() if k in used} for row in rows]
+        for name, rows in datasets.items()
+    }
+    return {**spec, "datasets": pruned}
+
+
 def render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Altair renderer: a figure with an inert spec, drawn by the book's own script."""
-    spec = _no_nan(dict(spec))
+    spec = prune_datasets(_no_nan(dict(spec)))
     meta = dict(spec.get("usermeta", {}).get("report", {}))
     digest = hashlib.sha1(_json_for_html(spec).encode()).hexdigest()[:10]
     chart_id = f"chart-{slug(meta.get('label', 'chart'))}-{digest}"
@@ -254,7 +292,7 @@ def has_tooltip(spec: dict[str, Any]) -> bool:
 
 
 #: Most marks a record-level chart draws before it aggregates (keeps pages small as data grows).
-MAX_MARKS = 300
+MAX_MARKS = 150
 #: Most example titles a tooltip lists for an aggregated mark.
 MAX_EXAMPLES = 3
 

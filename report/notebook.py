@@ -138,9 +138,19 @@ def table_html(
     caption: str | None = None,
     raw_html: Iterable[str] = (),
     css_class: str = "report-table",
+    max_rows: int | None = None,
 ) -> str:
-    """An accessible HTML table; every cell is escaped unless listed in ``raw_html``."""
+    """An accessible HTML table; every cell is escaped unless listed in ``raw_html``.
+
+    With ``max_rows``, longer tables show their first rows and say how many were left out
+    (all rows stay in the data package and its CSV downloads).
+    """
     formats = formats or {}
+    if max_rows is not None and len(frame) > max_rows:
+        caption = (f"{caption}. " if caption else "") + (
+            f"First {max_rows} of {len(frame)} rows; all are in the CSV downloads"
+        )
+        frame = frame.head(max_rows)
     raw = set(raw_html)
     head = "".join(f'<th scope="col">{html.escape(label)}</th>' for label in columns.values())
     body = []
@@ -212,5 +222,9 @@ def disagreements_html(
     if "note" in rows.columns:
         columns["note"] = "Note"
     return table_html(
-        rows, columns, raw_html=["source"], caption="Where sources disagree (all rows kept)"
+        rows,
+        columns,
+        raw_html=["source"],
+        caption="Where sources disagree (all rows kept in the data)",
+        max_rows=40,
     )

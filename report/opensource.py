@@ -85,9 +85,9 @@ def adoption_series(
 def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
     """Releases by developer over time: colour = open or closed, shape = status.
 
-    With very many releases, the latest 300 are drawn.
+    With very many releases, the latest 150 are drawn.
     """
-    rows, _ = top_rows(rows, "date", 300)
+    rows, _ = top_rows(rows, "date", 150)
     developers = ["Meta"] + sorted(set(rows["developer"]) - {"Meta"})
     points = (
         alt.Chart(rows)
@@ -146,8 +146,8 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
 
 
 def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
-    """Total (and active) parameters over time on a log scale (the 300 largest models at most)."""
-    sized, _ = top_rows(rows.dropna(subset=["total_params_bn"]), "total_params_bn", 300)
+    """Total (and active) parameters over time on a log scale (the 150 largest models at most)."""
+    sized, _ = top_rows(rows.dropna(subset=["total_params_bn"]), "total_params_bn", 150)
     sized = sized.copy()
     sized["who"] = sized["developer"].where(sized["developer"] == "Meta", "Other labs")
     base = alt.Chart(sized).encode(

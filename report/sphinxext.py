@@ -55,11 +55,87 @@ def bundle_path(cache_dir: Path) -> Path:
     return folder
 
 
+#: Font Awesome icons the theme's pages use; everything else of its 1.5 MB script is dropped.
+ICONS = [
+    "magnifying-glass",
+    "bars",
+    "list",
+    "sun",
+    "moon",
+    "circle-half-stroke",
+    "expand",
+    "arrow-up",
+    "file-pdf",
+    "file",
+    "download",
+    "angle-right",
+    "angle-left",
+    "outdent",
+    "xmark",
+    "pencil",
+    "square-github",
+    "house",
+    "file-lines",
+    "circle-check",
+]
+
+
+def _theme_static() -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+
+
+def icons_script() -> str:
+    """A small script that draws the theme's Font Awesome icons as inline SVG.
+
+    The icon paths are read from the Font Awesome bundle the theme ships (Font Awesome
+    Free, icons under CC BY 4.0), so they match the theme's version.
+    """
+    import json
+    import re
+
+    source = (_theme_static() / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    icons = {}
+    for name in ICONS:
+        key = re.escape(name)  # minified: plain names are unquoted keys, hyphenated ones quoted
+        found = re.search(
+            rf'(?:"{key}"|[{{,]{key}):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]', source
+        )
+        if found:
+            icons[name] = [int(found.group(1)), int(found.group(2)), found.group(3)]
+    missing = sorted(set(ICONS) - set(icons))
+    if missing:
+        raise RuntimeError(f"icons not found in the theme's Font Awesome bundle: {missing}")
+    return (
+        "/* Font Awesome Free icons (CC BY 4.0, https://fontawesome.com/license/free), as inline SVG. */\n"
+        "(function () {\n"
+        f"  var ICONS = {json.dumps(icons, sort_keys=True)};\n"
+        + (STATIC / "report-icons.js").read_text(encoding="utf-8")
+        + "})();\n"
+    )
+
+
+def _templates(cache: Path) -> Path:
+    """The theme's asset macros without its Font Awesome script (replaced by inline icons)."""
+    folder = cache / "templates"
+    macros = (_theme_static() / "webpack-macros.html").read_text(encoding="utf-8")
+    lines = [line for line in macros.splitlines() if "fontawesome.js" not in line]
+    target = folder / "static" / "webpack-macros.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (cache / "icons").mkdir(parents=True, exist_ok=True)
+    (cache / "icons" / "report-icons.js").write_text(icons_script(), encoding="utf-8")
+    return folder
+
+
 def _config_inited(app: Any, config: Any) -> None:
     cache = Path(app.doctreedir).parent / "report-cache"
+    config.templates_path = [str(_templates(cache)), *config.templates_path]
     config.html_static_path = list(config.html_static_path) + [
         str(STATIC),
         str(bundle_path(cache)),
+        str(cache / "icons"),
     ]
     if not config.html_favicon:  # browsers ask for /favicon.ico otherwise: a 404 in the console
         config.html_favicon = str(STATIC / "favicon.svg")
@@ -70,6 +146,7 @@ def _config_inited(app: Any, config: Any) -> None:
 def _builder_inited(app: Any) -> None:
     app.add_js_file(BUNDLE, priority=400)
     app.add_js_file("report-charts.js", priority=401)
+    app.add_js_file("report-icons.js", priority=402)
     app.add_css_file("report.css")
 
 

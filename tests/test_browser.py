@@ -71,6 +71,9 @@ def test_page_draws_every_chart_offline_without_errors(browser, served, entry):
         if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith("data:")
     ]
     assert outside == [], f"requests left 127.0.0.1: {outside}"
+    heavy = [u for u in log["requests"] if "fontawesome" in u or "fa-solid" in u]
+    assert heavy == [], f"the 1.5 MB icon script or its font was loaded: {heavy}"
+    assert page.eval_on_selector_all("i[class*='fa-']", "els => els.length") == 0, "icons not drawn"
     assert log["console"] == [], log["console"]
     assert log["errors"] == [], log["errors"]
     page.close()

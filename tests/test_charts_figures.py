@@ -171,3 +171,63 @@ def test_claims_without_sources_are_refused():
     table = pd.DataFrame({"claim_id": ["a", "b"], "order": [1, 2]})
     with pytest.raises(ValueError, match="claims without a source: b"):
         claims.with_sources(table, pd.DataFrame({"claim_id": ["a"], "source_id": ["s"]}))
+
+
+def test_unused_columns_are_pruned_from_the_embedded_data():
+    frame = pd.DataFrame(
+        {
+            "x": [1, 2],
+            "y": [3, 4],
+            "secret_note": ["a" * 500, "b"],
+            "calc_input": [5, 6],
+            "source_id": ["a", "a"],
+        }
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_point()
+        .transform_calculate(z="datum.calc_input * 2")
+        .encode(x="x:Q", y="z:Q", tooltip=["y:Q"])
+        .properties(title="t", description="d")
+    )
+    page = charts.render(chart.to_dict())["text/html"]
+    spec = json.loads(
+        re.search(r'<script type="application/json"[^>]*>(.*)</script>', page).group(1)
+    )
+    rows = next(iter(spec["datasets"].values()))
+    assert set(rows[0]) == {"x", "y", "calc_input"}
+    assert "secret_note" not in page
+
+
+def test_event_marks_aggregate_beyond_the_limit():
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-05", "2025-01-20", "2025-02-01"]),
+            "type": ["a", "a", "b"],
+            "title": ["one", "two", "three"],
+            "source_id": ["s1", "s2", "s1"],
+        }
+    )
+    small = charts.event_marks(rows, "date", "type", "title", max_marks=5)
+    assert len(small) == 3 and not small["aggregated"].any() and small["count"].eq(1).all()
+    big = charts.event_marks(rows, "date", "type", "title", max_marks=2)
+    assert big["count"].tolist() == [2, 1]
+    assert big["what"].iloc[0] == "one; two" and big["source_id"].iloc[0] == "s1;s2"
+    assert big["date"].iloc[0] == pd.Timestamp("2025-01-01")
+
+
+def test_top_rows_keeps_the_largest_and_says_so():
+    frame = pd.DataFrame({"v": [3, 1, 2]})
+    kept, note = charts.top_rows(frame, "v", 2)
+    assert kept["v"].tolist() == [3, 2] and note == "Showing the 2 largest of 3 by v."
+    assert (
+        charts.top_rows(frame, "v", 5) == (frame, None) or charts.top_rows(frame, "v", 5)[1] is None
+    )
+
+
+def test_long_tables_are_capped_with_a_count():
+    from report.notebook import table_html
+
+    page = table_html(pd.DataFrame({"a": range(10)}), {"a": "A"}, caption="Cap", max_rows=3)
+    assert page.count("<tr>") == 4  # header + 3 rows
+    assert "First 3 of 10 rows" in page and 'tabindex="0"' in page

@@ -52,6 +52,8 @@ def test_the_vega_bundle_is_shipped_once_and_every_page_loads_it(book):
         srcs = [s.get("src", "") for s in soup.find_all("script")]
         assert sum("vega-bundle.js" in s for s in srcs) == 1, entry
         assert not any("thebe" in s for s in srcs), f"{entry} still loads sphinx-thebe"
+        assert not any("fontawesome" in s for s in srcs), f"{entry} still loads fontawesome.js"
+        assert sum("report-icons.js" in s for s in srcs) == 1, entry
 
 
 def test_every_chart_has_a_valid_spec_title_description_tooltip_and_caption(book):
