@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import event_marks, top_rows
+from report.charts import event_marks, level_rule, top_rows
 from report.sourcing import preferred
 
 STRUCTURE_LABELS = {
@@ -164,17 +164,7 @@ def sensitivity_chart(
             ],
         )
     )
-    floor = (
-        alt.Chart(pd.DataFrame([{"previous": previous, "label": "Previous priced round"}]))
-        .mark_rule(strokeDash=[4, 3], color="#888888")
-        .encode(
-            y="previous:Q",
-            tooltip=[
-                alt.Tooltip("label:N", title=""),
-                alt.Tooltip("previous:Q", title="USD bn", format=",.1f"),
-            ],
-        )
-    )
+    floor = level_rule(previous, "Previous priced round")
     return (lines + floor + point).properties(
         width="container",
         height=280,

@@ -348,3 +348,30 @@ def top_rows(
         kept,
         f"Showing the {n} {'smallest' if ascending else 'largest'} of {len(rows)} by {by.replace('_', ' ')}.",
     )
+
+
+def edition_rule(edition: pd.Timestamp) -> alt.Chart:
+    """A dashed vertical rule at the edition date, for timelines."""
+    return (
+        alt.Chart(pd.DataFrame({"edition": [edition]}))
+        .mark_rule(strokeDash=[3, 3], color="#888888")
+        .encode(
+            x="edition:T",
+            tooltip=[alt.Tooltip("edition:T", title="Edition date", format="%d %b %Y")],
+        )
+    )
+
+
+def level_rule(value: float, label: str, title: str = "USD bn") -> alt.Chart:
+    """A dashed horizontal rule at ``value`` (a threshold or a previous level), with a tooltip."""
+    return (
+        alt.Chart(pd.DataFrame([{"level": value, "label": label}]))
+        .mark_rule(strokeDash=[4, 3], color="#777777")
+        .encode(
+            y="level:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title=""),
+                alt.Tooltip("level:Q", title=title, format=",.1f"),
+            ],
+        )
+    )

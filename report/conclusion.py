@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.charts import level_rule
 from report.sourcing import preferred
 
 POINTS = ("low", "mid", "high")
@@ -145,14 +146,7 @@ def projection_chart(
             ],
         )
     )
-    line = (
-        alt.Chart(pd.DataFrame([{"threshold": threshold, "label": "The article's threshold"}]))
-        .mark_rule(color="#555555", strokeDash=[2, 2])
-        .encode(
-            y="threshold:Q",
-            tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("threshold:Q", title="USD bn")],
-        )
-    )
+    line = level_rule(threshold, "The article's threshold")
     return (actual + guided + projected + line).properties(
         width="container",
         height=320,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import event_marks, top_rows
+from report.charts import edition_rule, event_marks, top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -177,15 +177,7 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
             ],
         )
     )
-    edition_rule = (
-        alt.Chart(pd.DataFrame({"edition": [edition]}))
-        .mark_rule(strokeDash=[3, 3], color="#888888")
-        .encode(
-            x="edition:T",
-            tooltip=[alt.Tooltip("edition:T", title="Edition date", format="%d %b %Y")],
-        )
-    )
-    return (bars + edition_rule).properties(
+    return (bars + edition_rule(edition)).properties(
         width="container",
         height=max(220, 22 * len(rows)),
         title=alt.Title(

@@ -78,6 +78,8 @@ class Chapter:
 
 
 def _fmt_value(value: Any) -> str:
+    if value == "":
+        return "(empty)"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) if value else "(none)"
     if isinstance(value, bool):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import top_rows
+from report.charts import edition_rule, top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -123,15 +123,7 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
             ],
         )
     )
-    edition_rule = (
-        alt.Chart(pd.DataFrame({"edition": [edition]}))
-        .mark_rule(strokeDash=[3, 3], color="#888888")
-        .encode(
-            x="edition:T",
-            tooltip=[alt.Tooltip("edition:T", title="Edition date", format="%d %b %Y")],
-        )
-    )
-    return (points + edition_rule).properties(
+    return (points + edition_rule(edition)).properties(
         width="container",
         height=max(140, 36 * len(developers)),
         title=alt.Title(

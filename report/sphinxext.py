@@ -116,16 +116,25 @@ def icons_script() -> str:
     )
 
 
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write only when the content differs.
+
+    Sphinx re-renders every page whose templates are newer than its output, so a needless
+    write would defeat incremental builds.
+    """
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def _templates(cache: Path) -> Path:
     """The theme's asset macros without its Font Awesome script (replaced by inline icons)."""
     folder = cache / "templates"
     macros = (_theme_static() / "webpack-macros.html").read_text(encoding="utf-8")
     lines = [line for line in macros.splitlines() if "fontawesome.js" not in line]
-    target = folder / "static" / "webpack-macros.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (cache / "icons").mkdir(parents=True, exist_ok=True)
-    (cache / "icons" / "report-icons.js").write_text(icons_script(), encoding="utf-8")
+    _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
+    _write_if_changed(cache / "icons" / "report-icons.js", icons_script())
     return folder
 
 

@@ -181,6 +181,8 @@ def test_every_chapters_parameters_reach_its_page_and_the_landing_page(tmp_path)
         "labs.window_start=2025-06-30",
         "--param",
         "conclusion.growth_after_guidance=0.3",
+        "--scenario",
+        "slowdown",
     )
     assert proc.returncode == 0, proc.stderr
     after = {e: page_text(root, e) for e in before}
@@ -203,6 +205,8 @@ def test_every_chapters_parameters_reach_its_page_and_the_landing_page(tmp_path)
     assert "June 2025 on a row" in after["chapters/labs"]
     # conclusion: a faster projection
     assert after["chapters/conclusion"] != before["chapters/conclusion"]
+    # the scenario set the starting point; the command line beat its growth rate
+    assert "starts at the low end" in after["chapters/conclusion"]
     assert "grows 30% a year" in after["chapters/conclusion"]
     assert git_status(root) == ""
 
