@@ -42,6 +42,10 @@ VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').spli
 
 _GREY = "#5f6368"
 
+#: A date axis labelled once per year (a plain "%Y" format repeats a year when Vega
+#: places a tick every six months).
+YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})
+
 
 def theme() -> alt.theme.ThemeConfig:
     """The report's Altair theme: palette, font, quiet axes, transparent background."""
@@ -69,6 +73,8 @@ def theme() -> alt.theme.ThemeConfig:
                 "labelColor": "#333333",
                 "titleColor": "#333333",
             },
+            # Hide an x label that would run past the end of the axis (and off the chart).
+            "axisX": {"labelBound": True},
             "legend": {
                 "labelFontSize": 12,
                 "titleFontSize": 12,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import edition_rule, event_marks, top_rows
+from report.charts import YEAR_AXIS, edition_rule, event_marks, top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -73,12 +73,42 @@ def since(events: pd.DataFrame, start: pd.Timestamp, kind: str) -> pd.DataFrame:
     return events[(events["type"] == kind) & (events["date"] > start)].reset_index(drop=True)
 
 
+#: Broad families of Meta's AI groups, in the order the roster's legend lists them. A chart
+#: can tell four colours apart; it cannot tell thirteen (the palette would repeat).
+GROUP_FAMILIES = [
+    "FAIR (research)",
+    "GenAI-era groups",
+    "Meta Superintelligence Labs",
+    "Other units",
+]
+_GENAI_ERA = {"genai", "genai / fair oversight", "agi foundations", "ai products"}
+_MSL = {"tbd lab", "products & applied research"}
+
+
+def group_family(group: str) -> str:
+    """The broad family a leadership group belongs to (see ``GROUP_FAMILIES``).
+
+    MSL and its units (names starting "MSL", TBD Lab, Products & Applied Research) form one
+    family; FAIR another; the groups that preceded MSL a third; anything else, such as
+    Meta Compute, is "Other units".
+    """
+    name = str(group).strip().lower()
+    if name == "fair":
+        return GROUP_FAMILIES[0]
+    if name in _GENAI_ERA:
+        return GROUP_FAMILIES[1]
+    if name.startswith("msl") or name in _MSL:
+        return GROUP_FAMILIES[2]
+    return GROUP_FAMILIES[3]
+
+
 def tenures(leadership: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
     """Each role with its length in months; open roles run to the edition date."""
     out = leadership.dropna(subset=["start"]).copy()
     out["ongoing"] = out["end"].isna()
     out["until"] = out["end"].fillna(edition)
     out["months"] = [months_between(a, b) for a, b in zip(out["start"], out["until"], strict=True)]
+    out["family"] = out["group"].map(group_family)
     return out.sort_values(["start", "person"]).reset_index(drop=True)
 
 
@@ -108,7 +138,7 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
     else:
         encoding["shape"] = alt.Shape(
             "date_precision:N",
-            title="Date known to the",
+            title="Date known to the nearest",
             scale=alt.Scale(
                 domain=["day", "month", "quarter", "year"],
                 range=["circle", "square", "diamond", "triangle"],
@@ -156,10 +186,15 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
         alt.Chart(rows)
         .mark_bar(height=11, cornerRadius=2)
         .encode(
-            x=alt.X("start:T", title="Date", axis=alt.Axis(format="%Y")),
+            x=alt.X("start:T", title="Date", axis=YEAR_AXIS),
             x2="until:T",
             y=alt.Y("role:N", title=None, sort=order, axis=alt.Axis(labelLimit=330)),
-            color=alt.Color("group:N", title="Group"),
+            color=alt.Color(
+                "family:N",
+                title="Group",
+                scale=alt.Scale(domain=GROUP_FAMILIES),
+                legend=alt.Legend(columns=2),
+            ),
             opacity=alt.Opacity(
                 "state:N",
                 title=None,
@@ -186,7 +221,8 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
         ),
         description=(
             "Gantt chart of Meta's AI leadership roles: one bar per person and role from start to end, "
-            "coloured by group; roles still held run to the edition date."
+            "coloured by family of groups (FAIR, the GenAI-era groups, MSL, other units); roles still "
+            "held run to the edition date."
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import edition_rule, top_rows
+from report.charts import YEAR_AXIS, edition_rule, top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -93,7 +93,7 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
         alt.Chart(rows)
         .mark_point(filled=True, size=140, opacity=0.9)
         .encode(
-            x=alt.X("date:T", title="Release or announcement date", axis=alt.Axis(format="%Y")),
+            x=alt.X("date:T", title="Release or announcement date", axis=YEAR_AXIS),
             y=alt.Y("developer:N", title=None, sort=developers),
             color=alt.Color(
                 "openness:N",
@@ -143,7 +143,7 @@ def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
     sized = sized.copy()
     sized["who"] = sized["developer"].where(sized["developer"] == "Meta", "Other labs")
     base = alt.Chart(sized).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y")),
+        x=alt.X("date:T", title="Date", axis=YEAR_AXIS),
         color=alt.Color(
             "openness:N",
             title="Weights",

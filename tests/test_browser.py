@@ -39,8 +39,8 @@ def browser():
         b.close()
 
 
-def visit(browser, url: str, scheme: str = "light"):
-    page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+def visit(browser, url: str, scheme: str = "light", width: int = 1280):
+    page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 900})
     log = {"console": [], "requests": [], "errors": [], "dialogs": []}
     page.on("console", lambda m: m.type == "error" and log["console"].append(m.text))
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
@@ -76,6 +76,33 @@ def test_page_draws_every_chart_offline_without_errors(browser, served, entry):
     assert page.eval_on_selector_all("i[class*='fa-']", "els => els.length") == 0, "icons not drawn"
     assert log["console"] == [], log["console"]
     assert log["errors"] == [], log["errors"]
+    page.close()
+
+
+#: Every visible text of each drawn chart (titles, axes, legends) that runs past its box.
+CLIPPED_TEXT = """els => els.map(chart => {
+  const box = chart.getBoundingClientRect();
+  const out = [...chart.querySelectorAll('svg text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && getComputedStyle(t).opacity !== '0'
+      && (r.right > box.right + 2 || r.left < box.left - 2);
+  }).map(t => t.textContent);
+  return [chart.id, out];
+})"""
+
+
+@pytest.mark.parametrize("entry", toc.entries(ROOT))
+@pytest.mark.parametrize("width", [390, 1280])
+def test_charts_fit_a_phone_and_a_desktop(browser, served, entry, width):
+    """Titles wrap, legends stack and long labels shrink: no text is cut off at either width,
+    and the page never scrolls sideways."""
+    page, _ = visit(browser, f"{served}/{entry}.html", width=width)
+    for chart_id, clipped in page.eval_on_selector_all("div.report-chart", CLIPPED_TEXT):
+        assert clipped == [], f"{entry} at {width}px: {chart_id} cuts off {clipped}"
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{entry} at {width}px scrolls sideways by {overflow}px"
     page.close()
 
 

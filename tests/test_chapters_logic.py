@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from report import labs, opensource, talent
+from report import charts, labs, opensource, talent
 
 D = pd.Timestamp
 SOURCES = pd.DataFrame(
@@ -89,6 +89,45 @@ def test_tenures_run_open_roles_to_the_edition():
     assert out["person"].tolist() == ["P", "Q"]  # no start date: no tenure
     assert out["ongoing"].tolist() == [False, True]
     assert out["months"].tolist() == pytest.approx([181 / 30.4375, 365 / 30.4375])
+
+
+@pytest.mark.parametrize(
+    ("group", "family"),
+    [
+        ("FAIR", "FAIR (research)"),
+        (" GenAI ", "GenAI-era groups"),
+        ("AGI Foundations", "GenAI-era groups"),
+        ("MSL Infra", "Meta Superintelligence Labs"),
+        ("MSL / Products & Applied Research", "Meta Superintelligence Labs"),
+        ("TBD Lab", "Meta Superintelligence Labs"),
+        ("Meta Compute", "Other units"),
+        ("A group nobody has heard of", "Other units"),
+    ],
+)
+def test_groups_fall_into_few_enough_families_to_colour(group, family):
+    assert labs.group_family(group) == family
+
+
+def test_roster_colours_by_family_with_a_fixed_legend_order():
+    roles = pd.DataFrame(
+        {
+            "person": ["P", "Q", "R"],
+            "title": ["t", "t", "t"],
+            "group": ["TBD Lab", "FAIR", "Meta Compute"],
+            "start": pd.to_datetime(["2025-01-01", "2023-06-30", "2026-01-12"]),
+            "end": pd.to_datetime([None, None, None]),
+            "source_id": ["s1"] * 3,
+        }
+    )
+    spec = labs.roster_chart(labs.tenures(roles, D("2026-06-30")), D("2026-06-30")).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["field"] == "family"
+    assert colour["scale"]["domain"] == labs.GROUP_FAMILIES
+    assert len(labs.GROUP_FAMILIES) <= len(charts.PALETTE)  # no colour repeats
+    data = next(iter(spec["datasets"].values()))
+    assert sorted(row["family"] for row in data) == sorted(
+        ["Meta Superintelligence Labs", "FAIR (research)", "Other units"]
+    )
 
 
 # ---------------------------------------------------------------- talent
