@@ -203,6 +203,26 @@ def show(html_text: str) -> None:
     display(HTML(html_text))
 
 
+NO_DISAGREEMENT = '<p class="report-note">No two sources disagree on these figures.</p>'
+
+
+def disagreements_tables_html(
+    tables: Iterable[tuple[pd.DataFrame, list[str], str, dict[str, str]]],
+    sources: pd.DataFrame,
+) -> str:
+    """The disagreements of several tables, one after another, as one block.
+
+    Each item is ``(frame, keys, value, labels)`` as for ``disagreements_html``; tables on which
+    no sources differ are left out, and if none differ a single note says so.
+    """
+    parts = [
+        disagreements_html(frame, keys, value, sources, labels)
+        for frame, keys, value, labels in tables
+        if not disagreements(frame, keys, value).empty
+    ]
+    return "".join(parts) or NO_DISAGREEMENT
+
+
 def disagreements_html(
     frame: pd.DataFrame,
     keys: list[str],
@@ -214,7 +234,7 @@ def disagreements_html(
     """Figures on which sources disagree, side by side, each with its source linked."""
     rows = disagreements(frame, keys, value, tolerance)
     if rows.empty:
-        return '<p class="report-note">No two sources disagree on these figures.</p>'
+        return NO_DISAGREEMENT
     by_id = sources.set_index("source_id")
     rows = rows.copy()
     rows["source"] = [
@@ -223,10 +243,16 @@ def disagreements_html(
     columns = {**labels, "source": "Source"}
     if "note" in rows.columns:
         columns["note"] = "Note"
+    dates = {
+        name: figures.short_date
+        for name in columns
+        if name in rows.columns and pd.api.types.is_datetime64_any_dtype(rows[name])
+    }
     return table_html(
         rows,
         columns,
         raw_html=["source"],
+        formats=dates,
         caption="Where sources disagree (all rows kept in the data)",
         max_rows=40,
     )

@@ -59,6 +59,33 @@ def months_since_last(rows: pd.DataFrame, edition: pd.Timestamp) -> tuple[pd.Ser
     return last, months_between(last["date"], edition)
 
 
+def flagship_gaps(flagships: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
+    """Each stretch without a new open-weight flagship, longest first.
+
+    One row per flagship: ``from_model``/``from_date``, the next flagship
+    (``to_model``/``to_date``, missing for the latest, whose gap runs to the edition date and
+    is ``ongoing``) and the length in ``months``. Flagships on the same day count once.
+    """
+    if flagships.empty:
+        raise ValueError("no release matches; lower flagship_min_params_bn or check the data")
+    rows = flagships.sort_values(["date", "total_params_bn"]).drop_duplicates("date", keep="last")
+    dates, models = rows["date"].tolist(), rows["model"].tolist()
+    out = pd.DataFrame(
+        {
+            "from_model": models,
+            "from_date": dates,
+            "to_model": models[1:] + [None],
+            "to_date": dates[1:] + [pd.NaT],
+        }
+    )
+    out["ongoing"] = out["to_date"].isna()
+    out["months"] = [
+        months_between(a, edition if pd.isna(b) else b)
+        for a, b in zip(out["from_date"], out["to_date"], strict=True)
+    ]
+    return out.sort_values(["months", "from_date"], ascending=[False, True]).reset_index(drop=True)
+
+
 def openness_split(releases: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
     """Meta's released models before and after ``cut``, counted by openness."""
     meta = releases[(releases["developer"] == "Meta") & (releases["status"] == "released")].copy()
@@ -127,7 +154,7 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
         width="container",
         height=max(140, 36 * len(developers)),
         title=alt.Title(
-            "From open weights to closed models",
+            "Open weights, then closed models, then both",
             subtitle="Each mark is a model; green: weights published, red: closed",
         ),
         description=(

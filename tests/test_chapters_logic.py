@@ -274,6 +274,33 @@ def test_last_open_flagship_and_months_since():
         opensource.months_since_last(opensource.open_flagships(releases(), 1000), D("2026-11-29"))
 
 
+def test_flagship_gaps_find_the_longest_drought_and_an_open_one():
+    flagships = opensource.open_flagships(releases(), 60)
+    gaps = opensource.flagship_gaps(flagships, D("2026-11-29"))
+    # Scout and Maverick share a day: two stretches, not three
+    assert len(gaps) == 2
+    longest = gaps.iloc[0]
+    assert longest["from_model"] == "L4 Maverick" and longest["ongoing"]
+    assert pd.isna(longest["to_date"]) and pd.isna(longest["to_model"])
+    assert longest["months"] == pytest.approx(603 / 30.4375)
+    closed = gaps.iloc[1]
+    assert (closed["from_model"], closed["to_model"]) == ("L3 405B", "L4 Maverick")
+    assert closed["months"] == pytest.approx(256 / 30.4375)
+    # a new flagship ends the drought: it is no longer ongoing, and the new gap is short
+    more = pd.concat(
+        [
+            flagships,
+            flagships.iloc[[0]].assign(model="Next", date=D("2026-10-15"), total_params_bn=816),
+        ]
+    )
+    gaps = opensource.flagship_gaps(more, D("2026-11-29"))
+    assert gaps.iloc[0]["to_model"] == "Next" and not gaps.iloc[0]["ongoing"]
+    assert gaps.iloc[0]["months"] == pytest.approx(558 / 30.4375)
+    assert gaps[gaps["ongoing"]]["from_model"].tolist() == ["Next"]
+    with pytest.raises(ValueError, match="no release matches"):
+        opensource.flagship_gaps(flagships.iloc[0:0], D("2026-11-29"))
+
+
 def test_openness_split_around_the_lab():
     split = opensource.openness_split(releases(), D("2025-06-30"))
     assert split.loc["before", "Open weights"] == 3 and split.loc["before", "Closed"] == 0

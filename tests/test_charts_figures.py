@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 import vl_convert
+from bs4 import BeautifulSoup
 
 from report import charts, claims, data, figures, sphinxext
 
@@ -231,3 +232,40 @@ def test_long_tables_are_capped_with_a_count():
     page = table_html(pd.DataFrame({"a": range(10)}), {"a": "A"}, caption="Cap", max_rows=3)
     assert page.count("<tr>") == 4  # header + 3 rows
     assert "First 3 of 10 rows" in page and 'tabindex="0"' in page
+
+
+def test_disagreements_of_several_tables_show_only_those_that_differ():
+    from report.notebook import NO_DISAGREEMENT, disagreements_tables_html
+
+    sources = pd.DataFrame(
+        {
+            "source_id": ["a", "b"],
+            "publisher": ["Alpha", "Beta"],
+            "url": ["https://a.example/x", "https://b.example/y"],
+            "kind": ["news", "analyst"],
+            "published": [None, None],
+        }
+    )
+    agree = pd.DataFrame({"metric": ["m", "m"], "value": [1.0, 1.0], "source_id": ["a", "b"]})
+    differ = pd.DataFrame(
+        {
+            "model": ["G", "G"],
+            "date": pd.to_datetime(["2026-08-10", "2026-08-01"]),
+            "size": [29.6, 29.8],
+            "source_id": ["a", "b"],
+        }
+    )
+    out = disagreements_tables_html(
+        [
+            (agree, ["metric"], "value", {"metric": "Metric", "value": "Value"}),
+            (differ, ["model"], "size", {"model": "Model", "date": "Date", "size": "Size"}),
+        ],
+        sources,
+    )
+    soup = BeautifulSoup(out, "html.parser")
+    assert len(soup.find_all("table")) == 1 and NO_DISAGREEMENT not in out
+    cells = [td.get_text(" ", strip=True) for td in soup.find_all("td")]
+    assert "29.6" in cells and "29.8" in cells and "Alpha" in cells and "Beta" in cells
+    assert "10 Aug 2026" in cells and not any("00:00" in c for c in cells)  # dates read as dates
+    none = disagreements_tables_html([(agree, ["metric"], "value", {"metric": "Metric"})], sources)
+    assert none == NO_DISAGREEMENT
