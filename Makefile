@@ -8,10 +8,20 @@ STAMP := $(VENV)/.installed
 
 .PHONY: book test serve refresh validate lint bench setup browser clean
 
+UV_VERSION := 0.13.9
+
+# Set-up: a venv, uv bootstrapped into it with pip (one small wheel), then requirements.txt
+# installed with uv (about 10x faster than pip). If uv cannot be installed or fails, pip installs
+# the same pins. tests/test_house_rules.py checks the installed versions against requirements.txt.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	if $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" \
+	   && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt; then \
+	  echo "set-up: installed requirements.txt with uv $(UV_VERSION)"; \
+	else \
+	  echo "set-up: uv unavailable, installing with pip"; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt; \
+	fi
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from report import acquisition as acq
-from report import conclusion as con
-from report import data, pages
+from report import data
+from report.appendix import data_dictionary
+from report.appendix import sources as pages
+from report.chapters import acquisition as acq
+from report.chapters import conclusion as con
 
 SOURCES = pd.DataFrame(
     {
@@ -153,9 +155,9 @@ def test_citations_map_every_cited_source_to_tables_and_chapters():
 
 def test_dictionary_lists_every_field_with_units():
     pkg = data.package()
-    fields = pages.fields_frame(pkg, "capex_annual").set_index("field")
+    fields = data_dictionary.fields_frame(pkg, "capex_annual").set_index("field")
     assert fields.loc["capex_usd_bn", "unit"] == "USD bn"
     assert fields.loc["fiscal_year", "key"] == "yes"
     assert "one of incl_finance_leases, purchases_ppe" in fields.loc["basis", "rules"]
-    page = pages.dictionary_html(pkg, "capex_annual", 3, show_rules=True)
+    page = data_dictionary.dictionary_html(pkg, "capex_annual", 3, show_rules=True)
     assert 'href="../data/capex_annual.csv"' in page and "3 rows" in page

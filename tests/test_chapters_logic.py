@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from report import charts, labs, opensource, talent
+from report import charts
+from report.chapters import labs, talent
+from report.chapters import open_source as opensource
 
 D = pd.Timestamp
 SOURCES = pd.DataFrame(

@@ -12,7 +12,8 @@ import pytest
 import vl_convert
 from bs4 import BeautifulSoup
 
-from report import charts, claims, data, figures, sphinxext
+from report import charts, data, figures, sphinxext
+from report.appendix import claims
 
 SOURCES = pd.DataFrame(
     {

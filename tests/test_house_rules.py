@@ -111,3 +111,54 @@ def test_ruff_passes():
         [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _module_name(notebook: Path) -> str:
+    return notebook.stem.replace("-", "_")
+
+
+@pytest.mark.parametrize("folder", ["chapters", "appendix"])
+def test_each_notebook_has_its_module_named_like_it(folder):
+    """``chapters/open-source.ipynb`` ↔ ``report/chapters/open_source.py`` (or a package)."""
+    notebooks = {_module_name(p) for p in (ROOT / folder).glob("*.ipynb")}
+    package = ROOT / "report" / folder
+    modules = {
+        p.stem if p.suffix == ".py" else p.name
+        for p in package.iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file()
+    }
+    assert notebooks == modules, f"report/{folder}/ must hold exactly one module per notebook"
+
+
+@pytest.mark.parametrize("name", list(NOTEBOOKS))
+def test_notebook_imports_only_its_own_chapter_module(name):
+    path = NOTEBOOKS[name]
+    own = f"report.{path.parent.name}.{_module_name(path)}"
+    shared = {"report.appendix.claims"}  # the one claims ledger, shown in every chapter
+    source = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
+    imported = set(re.findall(r"from (report\.(?:chapters|appendix)) import (\w+)", source))
+    imported = {f"{pkg}.{mod}" for pkg, mod in imported}
+    imported |= set(re.findall(r"(?:from|import) (report\.(?:chapters|appendix)\.\w+)", source))
+    assert imported <= {own} | shared, f"{name} imports another page's module: {imported}"
+
+
+def test_installed_versions_match_the_pins():
+    """uv and pip routes install the same thing: exactly the versions requirements.txt pins."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    pins = re.findall(
+        r"^([A-Za-z0-9_.\-\[\]]+)==([^\s#]+)", (ROOT / "requirements.txt").read_text(), re.M
+    )
+    assert len(pins) >= 15
+    wrong = {}
+    for name, pinned in pins:
+        name = name.split("[")[0]
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            installed = None
+        if installed != pinned:
+            wrong[name] = (pinned, installed)
+    assert not wrong, (
+        f"installed versions differ from requirements.txt (pinned, installed): {wrong}"
+    )

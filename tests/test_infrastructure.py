@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from report import data
-from report import infrastructure as infra
+from report.chapters import infrastructure as infra
 
 SOURCES = pd.DataFrame(
     {

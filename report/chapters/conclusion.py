@@ -5,6 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+# The conclusion restates the capex record with the infrastructure chapter's own functions,
+# re-exported here so its notebook imports one module.
+from report.chapters.infrastructure import basis_label as basis_label
+from report.chapters.infrastructure import capex_series as capex_series
+from report.chapters.infrastructure import check_basis as check_basis
+from report.chapters.infrastructure import latest_guidance as latest_guidance
+from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.charts import level_rule
 from report.sourcing import preferred
 

@@ -1,0 +1,90 @@
+"""Computations of the infrastructure chapter (``chapters/infrastructure.ipynb``), by section.
+
+- :mod:`.capex`: capex and guidance (series on one basis, growth, capex intensity, guidance
+  ranges, revisions and outcomes);
+- :mod:`.campuses`: campuses and power (announced gigawatts, power agreements);
+- :mod:`.financing`: who pays (operating cash flow against capex, the financing deals);
+- :mod:`.what_if`: what a gigawatt means in accelerators and households.
+
+The notebook imports this one name: ``from report.chapters import infrastructure as infra``.
+"""
+
+from report.chapters.infrastructure.campuses import (
+    announced_gw,
+    campus_capacity,
+    campus_chart,
+    power_chart,
+)
+from report.chapters.infrastructure.capex import (
+    BASES,
+    MixedBasisError,
+    basis_label,
+    capex_bases_chart,
+    capex_series,
+    check_basis,
+    cumulative_since,
+    growth,
+    guidance_chart,
+    guidance_outcomes,
+    guidance_revisions,
+    intensity,
+    intensity_chart,
+    latest_guidance,
+    multiple_of,
+    outcomes_table_html,
+    quarterly_chart,
+    upward_revisions,
+    with_midpoints,
+)
+from report.chapters.infrastructure.financing import (
+    DEAL_KINDS,
+    deals_chart,
+    funding,
+    funding_chart,
+    metric_series,
+)
+from report.chapters.infrastructure.what_if import (
+    HOURS_PER_YEAR,
+    WHAT_IF_SOURCES,
+    accelerators_per_gw,
+    households_per_gw,
+    what_if_chart,
+)
+from report.sourcing import preferred
+
+__all__ = [
+    "BASES",
+    "DEAL_KINDS",
+    "HOURS_PER_YEAR",
+    "WHAT_IF_SOURCES",
+    "MixedBasisError",
+    "accelerators_per_gw",
+    "announced_gw",
+    "basis_label",
+    "campus_capacity",
+    "campus_chart",
+    "capex_bases_chart",
+    "capex_series",
+    "check_basis",
+    "cumulative_since",
+    "deals_chart",
+    "funding",
+    "funding_chart",
+    "growth",
+    "guidance_chart",
+    "guidance_outcomes",
+    "guidance_revisions",
+    "households_per_gw",
+    "intensity",
+    "intensity_chart",
+    "latest_guidance",
+    "metric_series",
+    "multiple_of",
+    "outcomes_table_html",
+    "power_chart",
+    "preferred",
+    "quarterly_chart",
+    "upward_revisions",
+    "what_if_chart",
+    "with_midpoints",
+]

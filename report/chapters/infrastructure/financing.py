@@ -1,0 +1,152 @@
+"""Infrastructure chapter, financing.
+
+What operating cash flow covers, and the deals that finance campuses and compute outside it.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from report.sourcing import preferred
+
+
+def funding(cash_flow: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Per fiscal year: operating cash flow, capex (same basis as given) and the cover ratio.
+
+    Uses full fiscal years only (``FY`` periods) and the preferred source per metric.
+    """
+    annual = cash_flow[cash_flow["period"].str.startswith("FY")].copy()
+    annual["fiscal_year"] = annual["period"].str[2:].astype(int)
+    ocf = preferred(annual[annual["metric"] == "operating_cash_flow"], ["fiscal_year"], sources)
+    merged = ocf[["fiscal_year", "value_usd_bn", "source_id"]].merge(
+        capex[["fiscal_year", "capex_usd_bn", "source_id"]],
+        on="fiscal_year",
+        suffixes=("_ocf", "_capex"),
+    )
+    merged = merged.rename(columns={"value_usd_bn": "operating_cash_flow_usd_bn"})
+    merged["cover"] = merged["operating_cash_flow_usd_bn"] / merged["capex_usd_bn"]
+    merged["left_after_capex_usd_bn"] = (
+        merged["operating_cash_flow_usd_bn"] - merged["capex_usd_bn"]
+    )
+    merged["source_id"] = merged["source_id_ocf"] + ";" + merged["source_id_capex"]
+    return merged.sort_values("fiscal_year").reset_index(drop=True)
+
+
+def metric_series(cash_flow: pd.DataFrame, metric: str, sources: pd.DataFrame) -> pd.DataFrame:
+    """One cash-flow metric over time (every period, preferred source per period)."""
+    one = cash_flow[cash_flow["metric"] == metric]
+    return preferred(one, ["period"], sources).sort_values("period_end").reset_index(drop=True)
+
+
+def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
+    """Operating cash flow against capex per year, plus the latest guidance midpoint if given."""
+    long = rows.melt(
+        id_vars=["fiscal_year", "source_id"],
+        value_vars=["operating_cash_flow_usd_bn", "capex_usd_bn"],
+        var_name="measure",
+        value_name="usd_bn",
+    )
+    names = {
+        "operating_cash_flow_usd_bn": "Operating cash flow",
+        "capex_usd_bn": "Capital expenditures",
+    }
+    long["measure"] = long["measure"].map(names)
+    order = [*names.values()]
+    if plan is not None:
+        order.append("Capex guidance (midpoint)")
+        long = pd.concat(
+            [
+                long,
+                pd.DataFrame(
+                    [
+                        {
+                            "fiscal_year": int(plan["fiscal_year"]),
+                            "source_id": plan["source_id"],
+                            "measure": order[-1],
+                            "usd_bn": float(plan["mid_usd_bn"]),
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            xOffset=alt.XOffset("measure:N", sort=order),
+            y=alt.Y("usd_bn:Q", title="USD bn"),
+            color=alt.Color("measure:N", title=None, sort=order),
+            opacity=alt.condition(
+                alt.datum.measure == "Capex guidance (midpoint)", alt.value(0.55), alt.value(1.0)
+            ),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.1f"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=280,
+            title=alt.Title(
+                "Can cash flow pay for the build-out?",
+                subtitle="Operating cash flow beside capital expenditures; pale: the latest guidance midpoint",
+            ),
+            description=(
+                "Grouped bar chart of Meta's operating cash flow and capital expenditures per fiscal "
+                "year, with the midpoint of the latest capex guidance for the coming year."
+            ),
+        )
+    )
+    return chart, long
+
+
+DEAL_KINDS = {
+    "joint_venture": "Joint venture",
+    "bond": "Bond",
+    "cloud_compute": "Cloud and compute contract",
+    "chips_hardware": "Chips and hardware",
+    "other": "Other financing",
+}
+
+
+def deals_chart(deals: pd.DataFrame) -> alt.Chart:
+    """Every financing or compute deal with a stated amount, by date; never summed."""
+    rows = deals.dropna(subset=["amount_usd_bn"]).copy()
+    rows["kind_label"] = rows["kind"].map(DEAL_KINDS)
+    return (
+        alt.Chart(rows)
+        .mark_circle(opacity=0.8, stroke="#333333", strokeWidth=0.5)
+        .encode(
+            x=alt.X("date:T", title="Date agreed or reported", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("amount_usd_bn:Q", title="Amount (USD bn)"),
+            size=alt.Size(
+                "amount_usd_bn:Q", title="USD bn", legend=None, scale=alt.Scale(range=[60, 900])
+            ),
+            color=alt.Color("kind_label:N", title="Kind", sort=list(DEAL_KINDS.values())),
+            tooltip=[
+                alt.Tooltip("counterparty:N", title="With"),
+                alt.Tooltip("kind_label:N", title="Kind"),
+                alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f"),
+                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("term_years:Q", title="Term (years)"),
+                alt.Tooltip("description:N", title="What"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=300,
+            title=alt.Title(
+                "Financing and compute commitments",
+                subtitle="Each deal with a stated amount; some overlap (see tooltips), so they are not added up",
+            ),
+            description=(
+                "Bubble chart of Meta's financing and compute deals by date and amount in US "
+                "dollars, coloured by kind: joint venture, bonds, cloud contracts, chips, other."
+            ),
+        )
+    )
