@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test serve refresh validate lint bench setup browser clean
+.PHONY: book test serve refresh validate lint bench bench-fresh setup browser clean
 
 UV_VERSION := 0.13.9
 
@@ -32,8 +32,8 @@ book: $(STAMP)
 
 ## Run every test: unit, data, parameters, pipeline, built HTML, browser, and nbval on the notebooks.
 test: $(STAMP) browser
-	$(PY) -m pytest -p no:cacheprovider tests
-	$(PY) -m pytest -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg chapters appendix
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup tests
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg chapters appendix
 
 ## Debian's chromium for the browser tests (Playwright drives it via executable_path).
 browser:
@@ -59,3 +59,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build
+
+## Measure a fresh machine: clone, set up the venv, build (see bench/fresh.py).
+bench-fresh:
+	$(PYTHON) bench/fresh.py $(ARGS)

@@ -163,3 +163,41 @@ def ordinal(n: int) -> str:
         return words[n]
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def quarter(label: str) -> str:
+    """``2026Q2`` -> ``Q2 2026``. Raises ``ValueError`` for a label not of the form YYYYQn."""
+    year, _, q = str(label).upper().partition("Q")
+    if not (year.isdigit() and len(year) == 4 and q in {"1", "2", "3", "4"}):
+        raise ValueError(f"not a quarter label (YYYYQn): {label!r}")
+    return f"Q{q} {year}"
+
+
+def quarter_capex_text(headline: float | None, purchases: float | None) -> str:
+    """What a quarter's capex was, on whichever bases the sources give (USD bn in, words out).
+
+    Both: ``capex of $31.08 billion including principal payments on finance leases ($30.12
+    billion of purchases of property and equipment)``; one: that one, naming its basis; none:
+    ``no capex figure in our sources``.
+    """
+    if not _is_missing(headline) and not _is_missing(purchases):
+        return (
+            f"capex of {usd_bn(headline, 2)} including principal payments on finance leases "
+            f"({usd_bn(purchases, 2)} of purchases of property and equipment)"
+        )
+    if not _is_missing(headline):
+        return f"capex of {usd_bn(headline, 2)} including principal payments on finance leases"
+    if not _is_missing(purchases):
+        return (
+            f"purchases of property and equipment of {usd_bn(purchases, 2)} (Meta's headline "
+            "figure, which adds finance-lease principal, is not in our sources)"
+        )
+    return "no capex figure in our sources"
+
+
+def multiple_text(ratio: float | None) -> str:
+    """A ratio of a value to an earlier one in words: ``1.82`` -> ``risen to 1.8 times its level``."""
+    if _is_missing(ratio):
+        return "an unknown change"
+    verb = "risen" if ratio >= 1 else "fallen"
+    return f"{verb} to {ratio:.1f} times its level"

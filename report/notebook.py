@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from report import charts, data, figures, params, paths, toc
-from report.sourcing import disagreements
+from report.sourcing import KIND_RANK, disagreements, grade_label
 
 VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
 
@@ -72,8 +72,7 @@ class Chapter:
                 ids += [s.strip() for v in frame[col].dropna() for s in str(v).split(";")]
         src = self.sources
         used = src[src["source_id"].isin(set(ids))].copy()
-        order = {"filing": 0, "company_statement": 1, "news": 2, "analyst": 3}
-        used["_rank"] = used["kind"].map(order)
+        used["_rank"] = used["kind"].map(KIND_RANK)
         return used.sort_values(["_rank", "published", "source_id"]).drop(columns="_rank")
 
 
@@ -181,19 +180,13 @@ def table_html(
 def sources_html(chapter: Chapter) -> str:
     """The chapter's source list: every page cited by the rows it loaded."""
     used = chapter.cited()
-    kinds = {
-        "filing": "company filing or results",
-        "company_statement": "company statement",
-        "news": "news report",
-        "analyst": "analyst or aggregator",
-    }
     items = []
     for _, row in used.iterrows():
         when = figures.date(row["published"]) if pd.notna(row["published"]) else "undated"
         items.append(
             f'<li id="src-{html.escape(row["source_id"], quote=True)}">'
             f"{link(row['url'], row['title'])}. {html.escape(row['publisher'])}, {when} "
-            f'<span class="report-source-kind">({kinds[row["kind"]]})</span></li>'
+            f'<span class="report-source-kind">({grade_label(row["kind"], row.get("seen", "direct"))})</span></li>'
         )
     return f'<ol class="report-sources">{"".join(items)}</ol>'
 

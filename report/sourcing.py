@@ -5,7 +5,36 @@ from __future__ import annotations
 import pandas as pd
 
 #: Order of source strength, strongest first (as graded in sources.kind).
-KIND_RANK = {"filing": 0, "company_statement": 1, "news": 2, "analyst": 3}
+KIND_RANK = {
+    "filing": 0,
+    "company": 1,
+    "news": 2,
+    "syndicated": 3,
+    "reference": 4,
+    "note": 5,
+    "generated": 6,
+}
+
+#: Reader-facing names of the grades (``sources.kind``), strongest first.
+KIND_LABELS = {
+    "filing": "filing",
+    "company": "company release or statement",
+    "news": "news report",
+    "syndicated": "copy or rewrite of another report",
+    "reference": "reference or data site",
+    "note": "newsletter, note or blog",
+    "generated": "AI-written page",
+}
+
+
+def grade_label(kind: str, seen: str = "direct") -> str:
+    """A source's grade in words, marked when we saw its figures only second-hand.
+
+    Raises ``KeyError`` for a grade that is not in :data:`KIND_LABELS` (the data contract
+    refuses those before anything runs).
+    """
+    label = KIND_LABELS[kind]
+    return f"{label}, seen second-hand" if seen == "secondhand" else label
 
 
 def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,8 @@ from report import yamlio
 
 #: How many problems a message lists before it summarises the rest.
 MAX_LISTED = 40
+#: Rules declared on the sources resource but applied across the package.
+PROVENANCE_RULES = {"secondhand_quoted", "generated_not_alone"}
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,8 @@ def check_rules(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> l
                                 value=row.get(field),
                             )
                         )
+                elif rule in PROVENANCE_RULES:
+                    continue  # package-wide: applied by check_provenance
                 else:
                     problems.append(
                         Problem(
@@ -355,6 +359,139 @@ def validate(data_dir: Path) -> list[Problem]:
         if _display(data_dir, r["path"]) in files_with_errors
     }
     problems += check_rules(data_dir, descriptor, broken)
+    if "sources" not in broken:
+        problems += check_provenance(data_dir, descriptor)
     if not any(p.severity == "error" for p in problems):
         problems += check_citations(data_dir, descriptor)
+    return problems
+
+
+def _source_fields(resource: dict[str, Any]) -> list[str]:
+    return [f["name"] for f in resource["schema"]["fields"] if f["name"].endswith("source_id")]
+
+
+def check_provenance(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]:
+    """Rules on how sources support figures, declared under the ``sources`` resource's ``checks``.
+
+    - ``secondhand_quoted`` (``min``, default 2): a source with ``seen: secondhand`` (a page we
+      did not read in the store, whose figures two or more stored documents report) lists in
+      ``quoted_by`` at least ``min`` ids of sources read directly or of ``witnesses``, from as
+      many different publishers, none of them ``generated``.
+    - ``generated_not_alone``: a row citing a source of kind ``generated`` (an AI-written page)
+      is accepted only when another row states the same fact (the same primary key but for the
+      source) from a source that is not generated; a claim needs one non-generated source.
+
+    Returns one :class:`Problem` per violation, located by file, CSV row and field.
+    """
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    sources_res = by_name.get("sources")
+    if sources_res is None:
+        return []
+    rules = {c.get("rule"): c for c in sources_res.get("checks") or []}
+    wanted = {"secondhand_quoted", "generated_not_alone"} & set(rules)
+    if not wanted:
+        return []
+    file = _display(data_dir, sources_res["path"])
+    sources = {row["source_id"]: (line, row) for line, row in _rows(data_dir, sources_res)}
+    witnesses: dict[str, dict[str, str]] = {}
+    if "witnesses" in by_name and (data_dir / by_name["witnesses"]["path"]).is_file():
+        witnesses = {
+            row["witness_id"]: {**row, "seen": "direct"}
+            for _, row in _rows(data_dir, by_name["witnesses"])
+        }
+    problems: list[Problem] = []
+    if "secondhand_quoted" in wanted:
+        need = int(rules["secondhand_quoted"].get("min", 2))
+        for line, row in sources.values():
+            quoted = [q.strip() for q in (row.get("quoted_by") or "").split(";") if q.strip()]
+            if row.get("seen") != "secondhand":
+                if quoted:
+                    problems.append(
+                        Problem(file, "quoted_by is only for seen=secondhand", line, "quoted_by")
+                    )
+                continue
+            known = {**{k: v[1] for k, v in sources.items()}, **witnesses}
+            unknown = [q for q in quoted if q not in known]
+            if unknown:
+                problems.append(
+                    Problem(
+                        file,
+                        "quoted_by names ids that are neither sources nor witnesses",
+                        line,
+                        "quoted_by",
+                        "; ".join(unknown),
+                    )
+                )
+            quoting = [known[q] for q in dict.fromkeys(quoted) if q in known]
+            quoting = [q for q in quoting if q.get("kind") != "generated"]
+            if any(q.get("seen") != "direct" for q in quoting):
+                problems.append(
+                    Problem(
+                        file,
+                        "a second-hand figure must be quoted by sources read directly",
+                        line,
+                        "quoted_by",
+                        row.get("quoted_by"),
+                    )
+                )
+            publishers = {(q.get("publisher") or "").strip().lower() for q in quoting}
+            if len(quoting) < need or len(publishers) < need:
+                problems.append(
+                    Problem(
+                        file,
+                        f"a second-hand source needs at least {need} independent stored documents "
+                        f"(different publishers, none generated) in quoted_by; found {len(publishers)}",
+                        line,
+                        "quoted_by",
+                        row.get("quoted_by") or None,
+                    )
+                )
+    if "generated_not_alone" in wanted:
+        generated = {sid for sid, (_, row) in sources.items() if row.get("kind") == "generated"}
+        for res in descriptor["resources"]:
+            if res["name"] == "sources" or not generated:
+                continue
+            fields = _source_fields(res)
+            if not fields:
+                continue
+            rows = list(_rows(data_dir, res))
+            rfile = _display(data_dir, res["path"])
+            if res["name"] == "claim_sources":
+                support: dict[str, set[bool]] = {}
+                for _, row in rows:
+                    support.setdefault(row["claim_id"], set()).add(row["source_id"] in generated)
+                for line, row in rows:
+                    if row["source_id"] in generated and support[row["claim_id"]] == {True}:
+                        problems.append(
+                            Problem(
+                                rfile,
+                                "a generated (AI-written) source cannot be a claim's only support",
+                                line,
+                                "source_id",
+                                row["source_id"],
+                            )
+                        )
+                continue
+            key = [k for k in res["schema"].get("primaryKey", []) if k not in fields]
+            strong: set[tuple[str, ...]] = {
+                tuple(row.get(k, "") for k in key)
+                for _, row in rows
+                if row.get("source_id") and row["source_id"] not in generated
+            }
+            for line, row in rows:
+                for field in fields:
+                    if row.get(field) not in generated:
+                        continue
+                    fact = tuple(row.get(k, "") for k in key)
+                    if field != "source_id" or not key or fact not in strong:
+                        problems.append(
+                            Problem(
+                                rfile,
+                                "a generated (AI-written) source cannot be the sole support of a "
+                                "figure; cite a stronger page stating the same fact",
+                                line,
+                                field,
+                                row.get(field),
+                            )
+                        )
     return problems

@@ -55,6 +55,19 @@ def run_report(root: Path, *args: str, timeout: int = 900) -> subprocess.Complet
     )
 
 
+#: Fixtures that share the one built book of a test run; tests that use them run on one
+#: pytest-xdist worker (``--dist loadgroup``), so the book is built once and tests that
+#: rebuild it in place never race each other.
+SHARED_BOOK_FIXTURES = {"project", "book", "served"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Group every test that uses the shared book onto one xdist worker."""
+    for item in items:
+        if SHARED_BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("shared-book"))
+
+
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
     """A committed copy of the project, built once: ``project / '_build/html'`` is the book."""

@@ -178,3 +178,83 @@ def test_check_basis_names_the_parameter():
     assert infra.check_basis("purchases_ppe") == "purchases_ppe"
     with pytest.raises(ValueError, match="growth_basis='cash'"):
         infra.check_basis("cash", "growth_basis")
+
+
+def test_latest_quarter_reports_each_basis_and_the_sentence_says_so():
+    sources = pd.DataFrame(
+        {"source_id": ["a", "b"], "kind": ["filing", "reference"], "published": [None, None]}
+    )
+    quarterly = pd.DataFrame(
+        {
+            "quarter": ["2026Q1", "2026Q2", "2026Q2"],
+            "period_end": pd.to_datetime(["2026-03-31", "2026-06-30", "2026-06-30"]),
+            "basis": ["purchases_ppe", "incl_finance_leases", "purchases_ppe"],
+            "capex_usd_bn": [19.0, 31.08, 30.116],
+            "source_id": ["b", "a", "a"],
+        }
+    )
+    last = infra.latest_quarter(quarterly, sources)
+    assert last["quarter"] == "2026Q2" and last["incl_finance_leases"] == 31.08
+    assert last["purchases_ppe"] == 30.116
+    from report import figures
+
+    both = figures.quarter_capex_text(last["incl_finance_leases"], last["purchases_ppe"])
+    assert both.startswith("capex of $31.08 billion including") and "$30.12 billion" in both
+    only = figures.quarter_capex_text(None, 19.0)
+    assert "$19 billion" in only and "not in our sources" in only
+    assert figures.quarter("2026Q2") == "Q2 2026"
+    with pytest.raises(ValueError):
+        figures.quarter("2026-06")
+
+
+def test_quarterly_bridge_prefers_reported_free_cash_flow_and_derives_the_rest():
+    sources = pd.DataFrame(
+        {"source_id": ["s", "t"], "kind": ["filing", "reference"], "published": [None, None]}
+    )
+    rows = []
+    for period, end, ocf, ppe, fl, fcf in [
+        ("2025Q4", "2025-12-31", 36.2, 21.4, None, None),
+        ("2026Q1", "2026-03-31", 32.2, 19.0, 0.8, None),
+        ("2026Q2", "2026-06-30", 31.862, 30.116, 0.962, 0.784),
+    ]:
+        for metric, value in [
+            ("operating_cash_flow", ocf),
+            ("purchases_ppe", ppe),
+            ("finance_lease_principal", fl),
+            ("free_cash_flow", fcf),
+        ]:
+            if value is not None:
+                rows.append(
+                    {
+                        "period": period,
+                        "period_end": pd.Timestamp(end),
+                        "metric": metric,
+                        "value_usd_bn": value,
+                        "source_id": "s",
+                    }
+                )
+    rows.append(
+        {
+            "period": "FY2025",
+            "period_end": pd.Timestamp("2025-12-31"),
+            "metric": "operating_cash_flow",
+            "value_usd_bn": 115.8,
+            "source_id": "t",
+        }
+    )
+    bridge = infra.quarterly_bridge(pd.DataFrame(rows), sources, quarters=2)
+    assert list(bridge.quarter.unique()) == ["2026Q1", "2026Q2"], (
+        "latest two quarters, no annual rows"
+    )
+    fcf = bridge[bridge.step == "Free cash flow"].set_index("quarter")
+    assert fcf.loc["2026Q2", "usd_bn"] == pytest.approx(0.784) and not fcf.loc["2026Q2", "derived"]
+    assert (
+        fcf.loc["2026Q1", "usd_bn"] == pytest.approx(32.2 - 19.0 - 0.8)
+        and fcf.loc["2026Q1", "derived"]
+    )
+    everything = infra.quarterly_bridge(pd.DataFrame(rows), sources, quarters=4)
+    q4 = everything[everything.quarter == "2025Q4"]
+    assert "Principal payments on finance leases" not in set(q4.step), (
+        "missing steps are not filled"
+    )
+    assert q4[q4.step == "Free cash flow"].derived.all()

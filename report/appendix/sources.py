@@ -7,16 +7,12 @@ import html
 import altair as alt
 import pandas as pd
 
-from report import figures
+from report import figures, sourcing
 from report.data import Package
 from report.notebook import link, table_html
 
-KIND_LABELS = {
-    "filing": "Company filing or results",
-    "company_statement": "Company statement",
-    "news": "News report",
-    "analyst": "Analyst or aggregator",
-}
+#: The grades, capitalised for headings and legends (defined once in ``report.sourcing``).
+KIND_LABELS = {k: v[0].upper() + v[1:] for k, v in sourcing.KIND_LABELS.items()}
 
 
 CHAPTER_TITLES = {
@@ -71,39 +67,85 @@ def citations(pkg: Package, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     return grouped.reset_index()
 
 
-def sources_table_html(sources: pd.DataFrame, cited: pd.DataFrame, kinds: list[str]) -> str:
-    """Every source: title (linked), publisher, date, kind, and where it is cited."""
-    rows = sources[sources["kind"].isin(kinds)].merge(cited, on="source_id", how="left")
-    rows = rows.sort_values(["publisher", "published", "source_id"], na_position="last")
-    rows["title_html"] = [link(u, t) for u, t in zip(rows["url"], rows["title"], strict=True)]
-    rows["chapters_html"] = [
-        ", ".join(
-            f'<a href="../chapters/{html.escape(c)}.html">{html.escape(CHAPTER_TITLES.get(c, c))}</a>'
-            for c in chs
+def _grade_text(row: pd.Series) -> str:
+    text = sourcing.grade_label(row["kind"], row.get("seen", "direct"))
+    quoted = [q for q in str(row.get("quoted_by") or "").split(";") if q.strip()]
+    if row.get("seen") == "secondhand":
+        text += f" (quoted by {len(quoted)} stored documents)"
+    return text
+
+
+def grade_counts(sources: pd.DataFrame) -> pd.DataFrame:
+    """Sources per grade, strongest first: ``kind``, ``grade``, ``sources``, ``secondhand``."""
+    rows = []
+    for kind, label in KIND_LABELS.items():
+        of_kind = sources[sources["kind"] == kind]
+        seen = of_kind["seen"] if "seen" in of_kind else pd.Series(dtype=str)
+        rows.append(
+            {
+                "kind": kind,
+                "grade": label,
+                "sources": len(of_kind),
+                "secondhand": int((seen == "secondhand").sum()),
+            }
         )
-        if isinstance(chs, list)
-        else ""
-        for chs in rows["chapters"]
+    return pd.DataFrame(rows)
+
+
+def sources_table_html(sources: pd.DataFrame, cited: pd.DataFrame, kinds: list[str]) -> str:
+    """Every source of the given grades, one section per grade (strongest first).
+
+    Each section has an anchor ``grade-<kind>`` and a table: title (linked), publisher,
+    date, grade (with the second-hand mark and how many stored documents quote it), the tables
+    citing it, and the chapters using it.
+    """
+    sections = []
+    for kind in [k for k in KIND_LABELS if k in kinds]:
+        rows = sources[sources["kind"] == kind].merge(cited, on="source_id", how="left")
+        if rows.empty:
+            continue
+        rows = rows.sort_values(["publisher", "published", "source_id"], na_position="last")
+        rows["title_html"] = [link(u, t) for u, t in zip(rows["url"], rows["title"], strict=True)]
+        rows["grade_text"] = [_grade_text(r) for _, r in rows.iterrows()]
+        rows["chapters_html"] = [
+            ", ".join(
+                f'<a href="../chapters/{html.escape(c)}.html">{html.escape(CHAPTER_TITLES.get(c, c))}</a>'
+                for c in chs
+            )
+            if isinstance(chs, list)
+            else ""
+            for chs in rows["chapters"]
+        ]
+        rows["tables_text"] = [", ".join(t) if isinstance(t, list) else "" for t in rows["tables"]]
+        table = table_html(
+            rows,
+            {
+                "title_html": "Page",
+                "publisher": "Publisher",
+                "published": "Published",
+                "grade_text": "Grade",
+                "tables_text": "Cited in tables",
+                "chapters_html": "Used in",
+            },
+            formats={"published": lambda d: figures.short_date(d) if pd.notna(d) else "undated"},
+            raw_html=["title_html", "chapters_html"],
+            caption=f"{KIND_LABELS[kind]}: {len(rows)} sources",
+            css_class="report-table report-sources-table",
+        )
+        sections.append(f'<section id="grade-{html.escape(kind)}">{table}</section>')
+    return "\n".join(sections)
+
+
+def grade_index_html(counts: pd.DataFrame) -> str:
+    """Links to each grade's section with its count: the page's filter by grade."""
+    items = [
+        f'<li><a href="#grade-{html.escape(r.kind)}">{html.escape(r.grade)}</a>: {r.sources}'
+        + (f" ({r.secondhand} seen second-hand)" if r.secondhand else "")
+        + "</li>"
+        for r in counts.itertuples()
+        if r.sources
     ]
-    rows["tables_text"] = [", ".join(t) if isinstance(t, list) else "" for t in rows["tables"]]
-    return table_html(
-        rows,
-        {
-            "title_html": "Page",
-            "publisher": "Publisher",
-            "published": "Published",
-            "kind": "Kind",
-            "tables_text": "Cited in tables",
-            "chapters_html": "Used in",
-        },
-        formats={
-            "published": lambda d: figures.short_date(d) if pd.notna(d) else "undated",
-            "kind": lambda k: KIND_LABELS[k],
-        },
-        raw_html=["title_html", "chapters_html"],
-        caption=f"{len(rows)} sources",
-        css_class="report-table report-sources-table",
-    )
+    return '<ul class="report-grade-index">' + "".join(items) + "</ul>"
 
 
 def sources_chart(sources: pd.DataFrame) -> alt.Chart:

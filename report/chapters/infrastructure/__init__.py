@@ -30,6 +30,7 @@ from report.chapters.infrastructure.capex import (
     intensity,
     intensity_chart,
     latest_guidance,
+    latest_quarter,
     multiple_of,
     outcomes_table_html,
     quarterly_chart,
@@ -37,11 +38,14 @@ from report.chapters.infrastructure.capex import (
     with_midpoints,
 )
 from report.chapters.infrastructure.financing import (
+    BRIDGE_STEPS,
     DEAL_KINDS,
     deals_chart,
     funding,
     funding_chart,
     metric_series,
+    quarterly_bridge,
+    quarterly_bridge_chart,
 )
 from report.chapters.infrastructure.what_if import (
     HOURS_PER_YEAR,
@@ -54,10 +58,11 @@ from report.sourcing import preferred
 
 __all__ = [
     "BASES",
+    "BRIDGE_STEPS",
     "DEAL_KINDS",
     "HOURS_PER_YEAR",
-    "WHAT_IF_SOURCES",
     "MixedBasisError",
+    "WHAT_IF_SOURCES",
     "accelerators_per_gw",
     "announced_gw",
     "basis_label",
@@ -78,11 +83,14 @@ __all__ = [
     "intensity",
     "intensity_chart",
     "latest_guidance",
+    "latest_quarter",
     "metric_series",
     "multiple_of",
     "outcomes_table_html",
     "power_chart",
     "preferred",
+    "quarterly_bridge",
+    "quarterly_bridge_chart",
     "quarterly_chart",
     "upward_revisions",
     "what_if_chart",

@@ -358,3 +358,22 @@ def outcomes_table_html(outcomes: pd.DataFrame) -> str:
         formats={"actual_usd_bn": lambda v: f"{v:,.2f}", "vs_first_mid": lambda v: f"{v:+.0%}"},
         caption="Where each completed year landed against the ranges Meta gave for it",
     )
+
+
+def latest_quarter(quarterly: pd.DataFrame, sources: pd.DataFrame) -> dict:
+    """The latest quarter in ``capex_quarterly`` with each basis the sources give for it.
+
+    Returns ``{"quarter": "2026Q2", "period_end": Timestamp, "incl_finance_leases": float | None,
+    "purchases_ppe": float | None}`` (USD bn; None where no source gives that basis).
+    """
+    best = preferred(quarterly, ["quarter", "basis"], sources)
+    last = best.sort_values("period_end").iloc[-1]
+    same = best[best["quarter"] == last["quarter"]].set_index("basis")["capex_usd_bn"]
+    return {
+        "quarter": last["quarter"],
+        "period_end": last["period_end"],
+        "incl_finance_leases": float(same["incl_finance_leases"])
+        if "incl_finance_leases" in same
+        else None,
+        "purchases_ppe": float(same["purchases_ppe"]) if "purchases_ppe" in same else None,
+    }

@@ -150,3 +150,109 @@ def deals_chart(deals: pd.DataFrame) -> alt.Chart:
             ),
         )
     )
+
+
+#: The steps of the quarterly funding bridge, in the order a reader follows them.
+BRIDGE_STEPS = [
+    "Operating cash flow",
+    "Purchases of property and equipment",
+    "Principal payments on finance leases",
+    "Free cash flow",
+]
+_BRIDGE_METRICS = {
+    "operating_cash_flow": BRIDGE_STEPS[0],
+    "purchases_ppe": BRIDGE_STEPS[1],
+    "finance_lease_principal": BRIDGE_STEPS[2],
+    "free_cash_flow": BRIDGE_STEPS[3],
+}
+
+
+def quarterly_bridge(
+    cash_flow: pd.DataFrame, sources: pd.DataFrame, quarters: int = 4
+) -> pd.DataFrame:
+    """The funding bridge of the latest ``quarters`` quarters that report operating cash flow.
+
+    Returns one row per quarter and step (``BRIDGE_STEPS``), USD bn, flows of that quarter
+    only: ``quarter`` (e.g. ``2026Q2``), ``period_end``, ``step``, ``usd_bn``, ``source_id``
+    and ``derived``. Free cash flow is the reported figure where a source gives one; otherwise
+    it is our arithmetic (operating cash flow less purchases and finance-lease principal) and
+    ``derived`` is True, with the sources of its parts. A step no source gives is left out,
+    never filled; a quarter missing its purchases gets no free cash flow either.
+    """
+    quarterly = cash_flow[cash_flow["period"].str.contains("Q")]
+    quarterly = quarterly[quarterly["metric"].isin(_BRIDGE_METRICS)]
+    best = preferred(quarterly, ["period", "metric"], sources)
+    have_ocf = best[best["metric"] == "operating_cash_flow"].sort_values("period_end")
+    periods = list(have_ocf["period"].iloc[-quarters:])
+    rows = []
+    for period in periods:
+        got = best[best["period"] == period].set_index("metric")
+        end = got["period_end"].iloc[0]
+        for metric, step in _BRIDGE_METRICS.items():
+            if metric in got.index:
+                value, sid, derived = (
+                    got.loc[metric, "value_usd_bn"],
+                    got.loc[metric, "source_id"],
+                    False,
+                )
+            elif metric == "free_cash_flow" and {"operating_cash_flow", "purchases_ppe"} <= set(
+                got.index
+            ):
+                parts = ["operating_cash_flow", "purchases_ppe", "finance_lease_principal"]
+                parts = [p for p in parts if p in got.index]
+                value = got.loc["operating_cash_flow", "value_usd_bn"] - sum(
+                    got.loc[p, "value_usd_bn"] for p in parts[1:]
+                )
+                sid, derived = ";".join(got.loc[p, "source_id"] for p in parts), True
+            else:
+                continue
+            rows.append(
+                {
+                    "quarter": period,
+                    "period_end": end,
+                    "step": step,
+                    "usd_bn": float(value),
+                    "source_id": sid,
+                    "derived": bool(derived),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["quarter", "period_end", "step", "usd_bn", "source_id", "derived"]
+    )
+
+
+def quarterly_bridge_chart(bridge: pd.DataFrame) -> alt.Chart:
+    """Grouped bars per quarter: cash in, the two capex outflows, and what was left (free cash flow)."""
+    data = bridge.assign(
+        label=bridge["quarter"].str[:4] + " Q" + bridge["quarter"].str[-1],
+        how=bridge["derived"].map({True: "our arithmetic", False: "reported"}),
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("label:O", title="Quarter", sort=list(data["label"].drop_duplicates())),
+            xOffset=alt.XOffset("step:N", sort=BRIDGE_STEPS),
+            y=alt.Y("usd_bn:Q", title="USD bn, flows of the quarter"),
+            color=alt.Color("step:N", title=None, sort=BRIDGE_STEPS),
+            tooltip=[
+                alt.Tooltip("label:O", title="Quarter"),
+                alt.Tooltip("step:N", title="Step"),
+                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.2f"),
+                alt.Tooltip("how:N", title="Figure"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=280,
+            title=alt.Title(
+                "What each quarter's cash flow paid for",
+                subtitle="Operating cash flow, the two parts of capex, and the free cash flow left over",
+            ),
+            description=(
+                "Grouped bar chart for Meta's latest quarters: operating cash flow, purchases of "
+                "property and equipment, principal payments on finance leases and free cash flow, "
+                "in billions of US dollars."
+            ),
+        )
+    )
