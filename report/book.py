@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from report import cache, data, execute, paths, toc
+from report import cache, data, execute, facts, paths, toc
 from report import params as params_mod
 
 #: Files and folders copied into the staging copy besides the toc's documents.
@@ -267,6 +267,14 @@ def build(
     for result, job in zip(results, todo, strict=True):
         store.record(job.name, job.source, job.parameters, result.reads, result.output)
 
+    new = {name: glued(stage / src.relative_to(root)) for name, src in notebooks.items()}
+    conflicts = facts.check_named_facts(new)
+    if conflicts:
+        raise BuildError(
+            "pages disagree on a named fact; compute it once in report/facts.py:\n  "
+            + "\n  ".join(conflicts)
+        )
+
     target = build_dir / "html"
     digest = stage_digest(stage)
     marker = build_dir / "sphinx" / "published-stage.sha256"
@@ -285,7 +293,6 @@ def build(
 
     figures_file = build_dir / "figures.json"
     old = json.loads(figures_file.read_text()) if figures_file.is_file() else {}
-    new = {name: glued(stage / src.relative_to(root)) for name, src in notebooks.items()}
     changes = figure_changes(old, new) if old else []
     figures_file.write_text(json.dumps(new, indent=1, sort_keys=True), encoding="utf-8")
     (build_dir / "changes.json").write_text(

@@ -312,3 +312,10 @@ def test_openness_split_around_the_lab():
 def test_select_window_and_other_labs():
     assert len(opensource.select(releases(), "2025-01-01", True)) == 5
     assert set(opensource.select(releases(), "2025-01-01", False)["developer"]) == {"Meta"}
+
+
+def test_share_text_names_its_base_and_the_undated():
+    assert talent.share_text(16, 46, 13) == "16 of the 46 (35%), 13 of whom have no reported date"
+    assert talent.share_text(3, 4) == "3 of the 4 (75%)"
+    with pytest.raises(ValueError):
+        talent.share_text(5, 4)

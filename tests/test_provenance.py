@@ -60,8 +60,8 @@ def test_a_generated_page_as_sole_support_is_refused(tmp_path):
     line = add_row(
         copy,
         "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
+        period="FY2018",
+        period_end="2018-12-31",
         metric="buybacks",
         value_usd_bn="4.2",
         source_id="ai-summary",

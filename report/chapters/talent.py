@@ -303,3 +303,17 @@ def departures_chart(rows: pd.DataFrame) -> alt.Chart:
             description="Dot chart of departures from Meta's AI groups by month, coloured by destination.",
         )
     )
+
+
+def share_text(count: int, base: int, undated: int = 0) -> str:
+    """A share that names its base: ``16 of the 46 (35%), 13 of them undated``.
+
+    ``undated`` says how many of the base have no reported date (they are counted, not
+    dropped). Raises ``ValueError`` when ``base`` is not positive or ``count`` exceeds it.
+    """
+    if base <= 0 or not 0 <= count <= base:
+        raise ValueError(f"a share needs 0 <= count <= base and base > 0 (got {count} of {base})")
+    text = f"{count} of the {base} ({count / base:.0%})"
+    if undated:
+        text += f", {undated} of whom have no reported date"
+    return text

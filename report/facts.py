@@ -1,0 +1,239 @@
+"""Named facts: each headline quantity shown on more than one page, computed once.
+
+A chapter never computes one of these its own way: it calls the function here and glues the
+result with :func:`glue_fact` under the name ``fact-<name>`` (and ``fact-<name>-as-of``), so every
+page that shows the fact shows the same value, with the date of the newest row it rests on.
+``tests/test_facts.py`` builds the book and fails when two pages glue different text for the
+same named fact.
+
+Each function takes the loaded tables it needs (``report.data.load`` frames) and ``sources``,
+and returns a :class:`Fact`. Money is in USD billions unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from report import figures
+from report.sourcing import preferred
+
+#: Statuses of a pay report, strongest confirmation first (compensation_reports.status).
+OFFER_STATUS_WORDS = {
+    "company_statement": "confirmed by the payer",
+    "press_report": "reported, not confirmed",
+    "third_party_claim": "claimed by a third party, not confirmed",
+    "denied": "denied by Meta",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One named fact: its value, the text every page shows, and what it rests on.
+
+    ``as_of`` is the date of the newest row the value rests on (None when undated);
+    ``source_ids`` the sources of those rows; ``detail`` optional words for a key-figure card.
+    """
+
+    name: str
+    value: object
+    text: str
+    as_of: pd.Timestamp | None
+    source_ids: tuple[str, ...] = ()
+    detail: str = ""
+    parts: dict = field(default_factory=dict)
+
+    @property
+    def as_of_text(self) -> str:
+        """``as of 29 July 2026`` (or ``undated``)."""
+        return f"as of {figures.date(self.as_of)}" if self.as_of is not None else "undated"
+
+
+def glue_fact(fact: Fact) -> None:
+    """Glue ``fact-<name>`` (the text) and ``fact-<name>-as-of`` for ``{glue:text}``."""
+    figures.glue_text(f"fact-{fact.name}", fact.text)
+    figures.glue_text(f"fact-{fact.name}-as-of", fact.as_of_text)
+
+
+def _newest(dates: pd.Series) -> pd.Timestamp | None:
+    dates = pd.to_datetime(dates, errors="coerce").dropna()
+    return None if dates.empty else pd.Timestamp(dates.max())
+
+
+def scale_price(deal_facts: pd.DataFrame, sources: pd.DataFrame) -> Fact:
+    """What Meta paid for its Scale AI stake (USD bn), from the strongest source.
+
+    Raises ``ValueError`` when no ``investment_amount`` row exists.
+    """
+    rows = deal_facts[deal_facts["fact"] == "investment_amount"].dropna(subset=["value"])
+    if rows.empty:
+        raise ValueError("deal_facts has no investment_amount row")
+    best = preferred(rows, ["fact"], sources).iloc[0]
+    return Fact(
+        "scale-price",
+        float(best["value"]),
+        figures.usd_bn(float(best["value"])),
+        _newest(pd.Series([best["date"]])),
+        (best["source_id"],),
+    )
+
+
+def scale_stake(deal_facts: pd.DataFrame, sources: pd.DataFrame) -> Fact:
+    """The share of Scale AI Meta bought (percent), from the strongest source."""
+    rows = deal_facts[deal_facts["fact"] == "stake_pct"].dropna(subset=["value"])
+    if rows.empty:
+        raise ValueError("deal_facts has no stake_pct row")
+    best = preferred(rows, ["fact"], sources).iloc[0]
+    return Fact(
+        "scale-stake",
+        float(best["value"]),
+        f"{float(best['value']):g}%",
+        _newest(pd.Series([best["date"]])),
+        (best["source_id"],),
+    )
+
+
+def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.DataFrame) -> Fact:
+    """Meta's models released since the lab was formed, from ``model_releases``.
+
+    Counts one row per model (the preferred source), developer Meta, status ``released``, dated
+    strictly after ``formed``, whichever Meta group made it (FAIR included). ``parts`` gives the
+    open-weight and closed counts, and ``not stated`` where a release's openness is unknown.
+    """
+    one = preferred(releases, ["developer", "model"], sources)
+    meta = one[
+        (one["developer"] == "Meta") & (one["status"] == "released") & (one["date"] > formed)
+    ]
+    openness = (
+        meta["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated")
+    )
+    parts = {k: int((openness == k).sum()) for k in ["open weights", "closed", "not stated"]}
+    detail = f"{parts['open weights']} open-weight, {parts['closed']} closed"
+    if parts["not stated"]:
+        detail += f", {parts['not stated']} not stated"
+    return Fact(
+        "releases-since-formation",
+        len(meta),
+        str(len(meta)),
+        _newest(meta["date"]),
+        tuple(meta["source_id"]),
+        detail,
+        parts,
+    )
+
+
+def leaders_left(leadership: pd.DataFrame, formed: pd.Timestamp) -> Fact:
+    """People of the leadership roster who left a role after ``formed``, of everyone in it.
+
+    The base is every person in the roster, whatever their start date (an unknown start is not
+    a reason to drop someone); a person counts as having left when a role of theirs ended after
+    ``formed``. The text reads ``5 of 16``.
+    """
+    people = leadership["person"].nunique()
+    ended = leadership[leadership["end"].notna() & (leadership["end"] > formed)]
+    left = ended["person"].nunique()
+    return Fact(
+        "leaders-left",
+        left,
+        f"{left} of {people}",
+        _newest(ended["end"]),
+        tuple(ended["source_id"]),
+        f"people in the leadership roster whose role ended after {figures.short_date(formed)}",
+        {"left": left, "people": people},
+    )
+
+
+def largest_offer(reports: pd.DataFrame, hires: pd.DataFrame | None = None) -> Fact:
+    """The largest pay package reported for a Meta recruit, with what became of it.
+
+    Among Meta's pay reports with a ``high_usd_m``, the largest figure; its status is the
+    strongest word any source gives for that same person and figure (a denial is said). When the
+    person appears in ``hires``, the text says that they joined Meta and when. USD millions.
+    """
+    meta = reports[(reports["organisation"] == "Meta") & reports["high_usd_m"].notna()]
+    if meta.empty:
+        raise ValueError("compensation_reports has no Meta pay figure")
+    top = meta[meta["high_usd_m"] == meta["high_usd_m"].max()]
+    subject = str(top["subject"].iloc[0]).split(" (")[0].split(":")[0]
+    statuses = set(top["status"])
+    status = next(s for s in OFFER_STATUS_WORDS if s in statuses)
+    if "denied" in statuses:
+        status = "denied"
+    words = OFFER_STATUS_WORDS[status]
+    joined = None
+    if hires is not None and not hires.empty:
+        match = hires[hires["person"].str.startswith(subject)]
+        if not match.empty and match["date_reported"].notna().any():
+            joined = match["date_reported"].min()
+    text = f"{figures.usd_m(float(top['high_usd_m'].iloc[0]))}, for {subject}, {words}"
+    if joined is not None:
+        text += f"; he joined Meta later, reported {figures.date(joined)}"
+    return Fact(
+        "largest-offer",
+        float(top["high_usd_m"].iloc[0]),
+        text,
+        _newest(top["reported_date"]),
+        tuple(top["source_id"]),
+        words,
+        {"subject": subject, "status": status, "joined": joined},
+    )
+
+
+def reality_labs_losses(reality_labs: pd.DataFrame, sources: pd.DataFrame, since: int) -> Fact:
+    """Reality Labs operating losses summed from fiscal ``since`` to the latest year (USD bn).
+
+    Our sum of the preferred source's annual loss; years without a loss figure are left out and
+    named in ``parts['missing']``.
+    """
+    rows = preferred(
+        reality_labs.dropna(subset=["operating_loss_usd_bn"]), ["fiscal_year"], sources
+    )
+    rows = rows[rows["fiscal_year"] >= since].sort_values("fiscal_year")
+    last = int(rows["fiscal_year"].max())
+    missing = sorted(set(range(since, last + 1)) - set(rows["fiscal_year"].astype(int)))
+    total = float(rows["operating_loss_usd_bn"].sum())
+    return Fact(
+        "reality-labs-losses",
+        total,
+        figures.usd_bn(total, 0),
+        pd.Timestamp(f"{last}-12-31"),
+        tuple(rows["source_id"]),
+        f"our sum of {since}–{last}",
+        {"since": since, "last": last, "missing": missing},
+    )
+
+
+def check_named_facts(glued: dict[str, dict[str, str]]) -> list[str]:
+    """Every named fact glued by two or more pages, where their texts differ.
+
+    ``glued`` maps a notebook name to its glued texts (as in ``_build/figures.json``). Returns
+    one message per disagreeing fact, naming each page and the text it shows; empty when every
+    page agrees.
+    """
+    by_fact: dict[str, dict[str, str]] = {}
+    for page, values in glued.items():
+        for key, text in values.items():
+            if key.startswith("fact-"):
+                by_fact.setdefault(key, {})[page] = text
+    problems = []
+    for key, pages in sorted(by_fact.items()):
+        if len(set(pages.values())) > 1:
+            shown = "; ".join(f"{page}: {text!r}" for page, text in sorted(pages.items()))
+            problems.append(f"named fact {key[5:]!r} differs between pages ({shown})")
+    return problems
+
+
+#: The event that marks the lab's formation for the named facts (parameters never move it).
+MSL_FORMATION_EVENT = "msl-formed"
+
+
+def lab_formed(lab_events: pd.DataFrame, sources: pd.DataFrame) -> pd.Timestamp:
+    """The date Meta Superintelligence Labs was formed (event ``msl-formed``, strongest source).
+
+    Raises ``ValueError`` when the event is missing from ``lab_events``.
+    """
+    rows = lab_events[lab_events["event_id"] == MSL_FORMATION_EVENT]
+    if rows.empty:
+        raise ValueError(f"lab_events has no {MSL_FORMATION_EVENT!r} event")
+    return pd.Timestamp(preferred(rows, ["event_id"], sources)["date"].iloc[0])
