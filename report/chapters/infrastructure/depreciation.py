@@ -1,0 +1,131 @@
+"""Infrastructure chapter, depreciation and margins.
+
+What the capex already spent and guided implies for depreciation in the next years, at a
+useful life the analyst chooses (Meta's filings give 5.5 years for servers and network assets
+from January 2025), against the depreciation Meta reported; and the operating margin by year.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from report.sourcing import preferred
+
+
+def annual_metric(cash_flow: pd.DataFrame, metric: str, sources: pd.DataFrame) -> pd.DataFrame:
+    """One full-year cash-flow metric per fiscal year: ``fiscal_year``, ``usd_bn``, ``source_id``."""
+    rows = cash_flow[(cash_flow["metric"] == metric) & cash_flow["period"].str.startswith("FY")]
+    best = preferred(rows, ["period"], sources)
+    out = pd.DataFrame(
+        {
+            "fiscal_year": best["period"].str[2:].astype(int),
+            "usd_bn": best["value_usd_bn"].astype(float),
+            "source_id": best["source_id"],
+        }
+    )
+    return out.sort_values("fiscal_year").reset_index(drop=True)
+
+
+def implied_depreciation(
+    capex: pd.DataFrame, life_years: float, first_year: int, last_year: int
+) -> pd.DataFrame:
+    """Straight-line depreciation that each year's capex implies, our arithmetic.
+
+    ``capex`` has ``fiscal_year`` and ``capex_usd_bn`` (actuals and, if wanted, a planned year).
+    Spending of year *y* is depreciated evenly over ``life_years`` from the middle of *y* (half a
+    year's charge in *y*, a full one for each later year until the life is used). Returns
+    ``fiscal_year`` and ``implied_usd_bn`` for ``first_year``..``last_year``. Raises
+    ``ValueError`` for a life that is not a finite number above zero.
+    """
+    if not (isinstance(life_years, int | float) and math.isfinite(life_years) and life_years > 0):
+        raise ValueError(
+            f"useful life must be a finite number of years above 0, got {life_years!r}"
+        )
+    rows = []
+    for year in range(first_year, last_year + 1):
+        total = 0.0
+        for spent_year, amount in zip(capex["fiscal_year"], capex["capex_usd_bn"], strict=True):
+            start = spent_year + 0.5  # in service from mid-year
+            # portion of [year, year+1) that falls within [start, start + life)
+            overlap = max(0.0, min(year + 1, start + life_years) - max(year, start))
+            total += float(amount) / life_years * overlap
+        rows.append({"fiscal_year": year, "implied_usd_bn": total})
+    return pd.DataFrame(rows)
+
+
+def operating_margin(
+    cash_flow: pd.DataFrame, revenue: pd.DataFrame, sources: pd.DataFrame
+) -> pd.DataFrame:
+    """Operating income over revenue per fiscal year (both preferred sources); a share, 0-1."""
+    income = annual_metric(cash_flow, "operating_income", sources)
+    rev = preferred(revenue, ["fiscal_year"], sources)[
+        ["fiscal_year", "revenue_usd_bn", "source_id"]
+    ]
+    out = income.merge(rev, on="fiscal_year", suffixes=("", "_rev"))
+    out["margin"] = out["usd_bn"] / out["revenue_usd_bn"]
+    out["source_id"] = out["source_id"] + ";" + out["source_id_rev"]
+    return out.drop(columns="source_id_rev")
+
+
+def depreciation_chart(
+    reported: pd.DataFrame, implied: pd.DataFrame, life_years: float
+) -> alt.Chart:
+    """Reported depreciation and amortisation (solid) against the straight-line implication (dashed)."""
+    data = pd.concat(
+        [
+            reported.assign(
+                measure="Reported depreciation and amortisation", value=reported["usd_bn"]
+            ),
+            implied.assign(
+                measure=f"Implied by capex at a {life_years:g}-year life (our arithmetic)",
+                value=implied["implied_usd_bn"],
+            ),
+        ],
+        ignore_index=True,
+    )[["fiscal_year", "measure", "value"]]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            y=alt.Y("value:Q", title="USD bn a year"),
+            color=alt.Color("measure:N", title=None),
+            strokeDash=alt.StrokeDash("measure:N", legend=None),
+            tooltip=[
+                alt.Tooltip("fiscal_year:O", title="Year"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title="USD bn", format=",.1f"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=260,
+            title=alt.Title(
+                "The depreciation the build-out brings",
+                subtitle="Reported, and what straight-line depreciation of each year's capex implies",
+            ),
+            description=(
+                "Line chart of Meta's reported depreciation and amortisation per year and the "
+                "straight-line depreciation implied by its capital expenditures, including the "
+                "latest guidance midpoint, at the chosen useful life."
+            ),
+        )
+    )
+
+
+def with_plan(capex: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
+    """Actual capex per year (``fiscal_year``, ``capex_usd_bn``) plus the planned year.
+
+    ``plan`` is a guidance row with ``fiscal_year`` and ``mid_usd_bn`` (see
+    ``latest_guidance``); a year already reported is not replaced.
+    """
+    actual = capex[["fiscal_year", "capex_usd_bn"]]
+    if int(plan["fiscal_year"]) in set(actual["fiscal_year"]):
+        return actual.reset_index(drop=True)
+    planned = pd.DataFrame(
+        [{"fiscal_year": int(plan["fiscal_year"]), "capex_usd_bn": float(plan["mid_usd_bn"])}]
+    )
+    return pd.concat([actual, planned], ignore_index=True)

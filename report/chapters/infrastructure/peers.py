@@ -1,0 +1,169 @@
+"""Infrastructure chapter, peers.
+
+Meta's capex and capex intensity beside Microsoft, Alphabet, Amazon and Oracle, with their
+fiscal years aligned as a parameter says.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from report.sourcing import preferred
+
+#: How fiscal years are placed on the time axis (the ``peer_alignment`` parameter).
+ALIGNMENTS = ("calendar", "fiscal")
+PEERS = ["Meta", "Microsoft", "Alphabet", "Amazon", "Oracle"]
+
+
+def check_alignment(alignment: str, parameter: str = "peer_alignment") -> str:
+    """Return ``alignment`` if known; otherwise raise ``ValueError`` naming the parameter."""
+    if alignment not in ALIGNMENTS:
+        raise ValueError(
+            f"parameter {parameter}={alignment!r} is not an alignment; use one of {', '.join(ALIGNMENTS)}"
+        )
+    return alignment
+
+
+def calendar_year(fiscal_year_end: pd.Timestamp) -> int:
+    """The calendar year holding most of the twelve months that end on ``fiscal_year_end``.
+
+    A year ending 31 December is its own year; one ending 31 May (Oracle) has seven of its
+    months in the previous calendar year, so it is placed there; one ending 30 June
+    (Microsoft) is split six and six and is placed in the year it ends.
+    """
+    end = pd.Timestamp(fiscal_year_end)
+    months_in_end_year = end.month
+    return end.year if months_in_end_year >= 6 else end.year - 1
+
+
+def peer_table(
+    peer_financials: pd.DataFrame,
+    meta_capex: pd.DataFrame,
+    meta_revenue: pd.DataFrame,
+    sources: pd.DataFrame,
+    alignment: str,
+) -> pd.DataFrame:
+    """Capex (purchases of property and equipment) and revenue per company and year, USD bn.
+
+    ``meta_capex`` is Meta's purchases-basis series (``fiscal_year``, ``capex_usd_bn``,
+    ``source_id``), ``meta_revenue`` its preferred annual revenue. Peers' rows come from
+    ``peer_financials`` on the purchases basis only, so every company is measured alike.
+    ``year`` is the fiscal year label (``alignment="fiscal"``) or the calendar year holding
+    most of the fiscal year (``"calendar"``, see :func:`calendar_year`). Columns: company,
+    fiscal_year, fiscal_year_end, year, capex_usd_bn, revenue_usd_bn, intensity,
+    source_id (capex and revenue sources joined by ';').
+    """
+    check_alignment(alignment)
+    rows = peer_financials[
+        (peer_financials["metric"] == "revenue") | (peer_financials["basis"] == "purchases_ppe")
+    ]
+    best = preferred(rows, ["company", "fiscal_year", "metric"], sources)
+    wide = best.pivot_table(
+        index=["company", "fiscal_year", "fiscal_year_end"],
+        columns="metric",
+        values="value_usd_bn",
+        aggfunc="first",
+    ).reset_index()
+    ids = best.groupby(["company", "fiscal_year"])["source_id"].agg(";".join).reset_index()
+    wide = wide.merge(ids, on=["company", "fiscal_year"])
+    wide = wide.rename(columns={"capex": "capex_usd_bn", "revenue": "revenue_usd_bn"})
+    meta = meta_capex[["fiscal_year", "capex_usd_bn", "source_id"]].merge(
+        meta_revenue[["fiscal_year", "revenue_usd_bn", "source_id"]],
+        on="fiscal_year",
+        how="left",
+        suffixes=("", "_rev"),
+    )
+    meta["source_id"] = meta["source_id"] + ";" + meta["source_id_rev"].fillna("")
+    meta = meta.drop(columns="source_id_rev").assign(
+        company="Meta",
+        fiscal_year_end=[pd.Timestamp(f"{y}-12-31") for y in meta["fiscal_year"]],
+    )
+    out = pd.concat([wide, meta], ignore_index=True)
+    out["fiscal_year"] = out["fiscal_year"].astype(int)
+    out["year"] = (
+        out["fiscal_year"] if alignment == "fiscal" else out["fiscal_year_end"].map(calendar_year)
+    )
+    out["intensity"] = out["capex_usd_bn"] / out["revenue_usd_bn"]
+    cols = [
+        "company",
+        "fiscal_year",
+        "fiscal_year_end",
+        "year",
+        "capex_usd_bn",
+        "revenue_usd_bn",
+        "intensity",
+        "source_id",
+    ]
+    return out[cols].sort_values(["company", "year"]).reset_index(drop=True)
+
+
+def ranks(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each company's rank in ``year`` on capex and on capex intensity (1 = highest).
+
+    Only companies with both figures that year are ranked; ``of`` says how many were.
+    """
+    one = table[(table["year"] == year)].dropna(subset=["capex_usd_bn", "revenue_usd_bn"])
+    out = one[["company", "capex_usd_bn", "intensity"]].copy()
+    out["capex_rank"] = out["capex_usd_bn"].rank(ascending=False, method="min").astype(int)
+    out["intensity_rank"] = out["intensity"].rank(ascending=False, method="min").astype(int)
+    out["of"] = len(out)
+    return out.sort_values("capex_rank").reset_index(drop=True)
+
+
+def latest_common_year(table: pd.DataFrame) -> int:
+    """The latest year in which every company has both capex and revenue."""
+    full = table.dropna(subset=["capex_usd_bn", "revenue_usd_bn"])
+    counts = full.groupby("year")["company"].nunique()
+    complete = counts[counts == full["company"].nunique()]
+    if complete.empty:
+        raise ValueError("no year has capex and revenue for every company")
+    return int(complete.index.max())
+
+
+def peers_chart(table: pd.DataFrame, measure: str) -> alt.Chart:
+    """Lines per company over the aligned years: ``measure`` is capex_usd_bn or intensity."""
+    titles = {
+        "capex_usd_bn": (
+            "Capital expenditures (USD bn)",
+            ",.1f",
+            "What the five spend",
+            "Purchases of property and equipment per year",
+        ),
+        "intensity": (
+            "Capex as a share of revenue",
+            ".0%",
+            "How much of each dollar of revenue goes to capex",
+            "Purchases of property and equipment divided by revenue",
+        ),
+    }
+    axis_title, fmt, title, subtitle = titles[measure]
+    data = table.dropna(subset=[measure]).assign(
+        label=lambda d: d["company"] + " FY" + d["fiscal_year"].astype(str)
+    )
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year (as aligned; see the note)"),
+            y=alt.Y(f"{measure}:Q", title=axis_title, axis=alt.Axis(format=fmt)),
+            color=alt.Color("company:N", title=None, sort=PEERS),
+            strokeDash=alt.condition(
+                alt.datum.company == "Meta", alt.value([1, 0]), alt.value([4, 2])
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Fiscal year"),
+                alt.Tooltip("fiscal_year_end:T", title="Year ends", format="%d %b %Y"),
+                alt.Tooltip(f"{measure}:Q", title=axis_title, format=fmt),
+            ],
+        )
+        .properties(
+            width="container",
+            height=280,
+            title=alt.Title(title, subtitle=subtitle),
+            description=(
+                f"Line chart of {axis_title.lower()} for Meta, Microsoft, Alphabet, Amazon and "
+                "Oracle, one line per company, by year."
+            ),
+        )
+    )
