@@ -270,3 +270,25 @@ def test_disagreements_of_several_tables_show_only_those_that_differ():
     assert "10 Aug 2026" in cells and not any("00:00" in c for c in cells)  # dates read as dates
     none = disagreements_tables_html([(agree, ["metric"], "value", {"metric": "Metric"})], sources)
     assert none == NO_DISAGREEMENT
+
+
+def test_every_claim_has_two_verdicts_and_the_table_shows_both():
+    from report import data as d
+
+    table = claims.with_sources(d.load("claims"), d.load("claim_sources"))
+    assert table["verdict_then"].notna().all() and table["evidence_then"].str.strip().ne("").all()
+    assert "outdated" not in set(table["verdict_then"]), "outdated only applies now"
+    # outdated now means it held then
+    outdated = table[table["verdict"] == "outdated"]
+    assert outdated["verdict_then"].isin(["supported", "partly supported"]).all()
+    sources = d.load("sources")
+    html_table = claims.claims_table_html(table, sources)
+    soup = BeautifulSoup(html_table, "html.parser")
+    heads = [th.get_text(" ", strip=True) for th in soup.find_all("th")]
+    assert heads[1].startswith("When written") and heads[2] == "Now (this edition)"
+    first = table.iloc[0]
+    assert f"{first['verdict_then']} then · {first['verdict']} now" in soup.get_text(" ")
+    then_counts = claims.verdict_counts(table, "then").set_index("verdict")["claims"]
+    assert then_counts.sum() == len(table)
+    with pytest.raises(ValueError):
+        claims.verdict_counts(table, "later")

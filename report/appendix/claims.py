@@ -14,6 +14,8 @@ from report.notebook import link, table_html
 CHAPTERS = ["labs", "talent", "acquisition", "open-source", "infrastructure", "conclusion"]
 #: The fixed verdict scale, strongest support first.
 VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
+#: When the article was written, as far as its content shows (it is undated).
+ARTICLE_TIME = "mid-July 2025"
 VERDICT_COLOURS = ["#009E73", "#E69F00", "#999999", "#D55E00", "#56B4E9"]
 
 
@@ -47,9 +49,16 @@ def select(claims: pd.DataFrame, chapters: list[str], order_by: str) -> pd.DataF
     raise ValueError(f"order_by must be 'article' or 'verdict', got {order_by!r}")
 
 
-def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
-    """How many claims got each verdict, every verdict of the scale listed (zeros included)."""
-    counts = claims["verdict"].value_counts().reindex(VERDICTS, fill_value=0)
+def verdict_counts(claims: pd.DataFrame, when: str = "now") -> pd.DataFrame:
+    """How many claims got each verdict, every verdict of the scale listed (zeros included).
+
+    ``when`` is ``"now"`` (the edition's verdicts, column ``verdict``) or ``"then"`` (as of the
+    article's time, column ``verdict_then``); anything else raises ``ValueError``.
+    """
+    columns = {"now": "verdict", "then": "verdict_then"}
+    if when not in columns:
+        raise ValueError(f"when must be 'now' or 'then', got {when!r}")
+    counts = claims[columns[when]].value_counts().reindex(VERDICTS, fill_value=0)
     return counts.rename_axis("verdict").reset_index(name="claims")
 
 
@@ -84,22 +93,45 @@ def claims_table_html(
             parts.append(link(src["url"], src["publisher"]))
         return "; ".join(parts)
 
-    rows["claim_html"] = rows.apply(claim_cell, axis=1)
-    rows["verdict_html"] = rows["verdict"].map(verdict_badge)
+    def then_cell(row: pd.Series) -> str:
+        return (
+            f"{verdict_badge(row['verdict_then'])}"
+            f'<br><span class="report-evidence">{html.escape(row["evidence_then"])}</span>'
+        )
+
+    def now_cell(row: pd.Series) -> str:
+        return (
+            f"{verdict_badge(row['verdict'])} "
+            f'<span class="report-as-of">as of {html.escape(figures.short_date(row["as_of"]))}</span>'
+            f'<br><span class="report-evidence">{html.escape(row["evidence"])}</span>'
+        )
+
+    def claim_with_summary(row: pd.Series) -> str:
+        return (
+            claim_cell(row)
+            + f'<br><span class="report-verdict-pair">{html.escape(verdict_pair(row))}</span>'
+        )
+
+    rows["claim_html"] = rows.apply(claim_with_summary, axis=1)
+    rows["then_html"] = rows.apply(then_cell, axis=1)
+    rows["now_html"] = rows.apply(now_cell, axis=1)
     rows["sources_html"] = rows["source_id"].map(sources_cell)
     return table_html(
         rows,
         {
             "claim_html": "The article's claim",
-            "verdict_html": "Verdict",
-            "evidence": "What the record shows",
-            "as_of": "As of",
+            "then_html": f"When written ({ARTICLE_TIME})",
+            "now_html": "Now (this edition)",
             "sources_html": "Sources",
         },
-        formats={"as_of": figures.short_date},
-        raw_html=["claim_html", "verdict_html", "sources_html"],
+        raw_html=["claim_html", "then_html", "now_html", "sources_html"],
         css_class="report-table report-claims",
     )
+
+
+def verdict_pair(row: pd.Series) -> str:
+    """Both verdicts in one phrase: ``partly supported then · outdated now``."""
+    return f"{row['verdict_then']} then · {row['verdict']} now"
 
 
 def verdict_chart(claims: pd.DataFrame) -> alt.Chart:
