@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import pandas as pd
@@ -19,13 +20,28 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+def fixed(value: float, digits: int) -> str:
+    """Format ``value`` with ``digits`` decimals, rounded half to even on the number as written.
+
+    ``111.45`` -> ``111.4``, ``111.55`` -> ``111.6``, ``0.125`` -> ``0.12``; thousands separated. Every formatter here rounds through this one function, so the same number reads the same
+    everywhere; binary floating-point noise (111.45 stored as 111.4499...) never decides a digit.
+    Raises ``ValueError`` for a value that is not finite.
+    """
+    if not math.isfinite(value):
+        raise ValueError(f"cannot format a non-finite number: {value!r}")
+    exact = Decimal(repr(float(value))).quantize(
+        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN
+    )
+    return f"{exact:,.{digits}f}"
+
+
 def usd_bn(value: float | None, digits: int = 1) -> str:
     """``72.22`` -> ``$72.2 billion``; values of 1,000 or more in trillions."""
     if _is_missing(value):
         return "n/a"
     if abs(value) >= 1000:
-        return f"${value / 1000:,.{digits + 1}f} trillion"
-    text = f"{value:,.{digits}f}"
+        return f"${fixed(value / 1000, digits + 1)} trillion"
+    text = fixed(value, digits)
     if digits and text.endswith("." + "0" * digits):
         text = text[: -(digits + 1)]
     return f"${text} billion"
@@ -54,21 +70,21 @@ def pct(value: float | None, digits: int = 0) -> str:
     """``0.256`` -> ``26%``."""
     if _is_missing(value):
         return "n/a"
-    return f"{value * 100:.{digits}f}%"
+    return f"{fixed(value * 100, digits)}%"
 
 
 def multiple(value: float | None, digits: int = 1) -> str:
     """``3.42`` -> ``3.4×``."""
     if _is_missing(value):
         return "n/a"
-    return f"{value:.{digits}f}×"
+    return f"{fixed(value, digits)}×"
 
 
 def number(value: float | None, digits: int = 0) -> str:
     """A plain number with thousands separators."""
     if _is_missing(value):
         return "n/a"
-    return f"{value:,.{digits}f}"
+    return fixed(value, digits)
 
 
 def date(value: Any, precision: str = "day") -> str:

@@ -319,3 +319,20 @@ def test_share_text_names_its_base_and_the_undated():
     assert talent.share_text(3, 4) == "3 of the 4 (75%)"
     with pytest.raises(ValueError):
         talent.share_text(5, 4)
+
+
+def test_a_repeated_adoption_figure_stays_at_its_first_date():
+    sources = pd.DataFrame(
+        {"source_id": ["a", "b"], "kind": ["news", "news"], "published": [None, None]}
+    )
+    adoption = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-04-01", "2026-01-01", "2024-12-01"]),
+            "metric": ["Llama cumulative downloads"] * 3,
+            "value": [1200.0, 1200.0, 650.0],
+            "source_id": ["a", "b", "a"],
+        }
+    )
+    series = opensource.adoption_series(adoption, ["Llama cumulative downloads"], sources)
+    assert list(series.value) == [650.0, 1200.0]
+    assert series.date.iloc[-1] == pd.Timestamp("2025-04-01"), "not carried forward to 2026"

@@ -292,3 +292,14 @@ def test_every_claim_has_two_verdicts_and_the_table_shows_both():
     assert then_counts.sum() == len(table)
     with pytest.raises(ValueError):
         claims.verdict_counts(table, "later")
+
+
+def test_one_formatter_rounds_half_to_even_on_the_written_number():
+    assert figures.fixed(111.45, 1) == "111.4" and figures.fixed(111.55, 1) == "111.6"
+    assert (
+        figures.usd_bn(111.45) == "$111.4 billion" and figures.usd_bn(0.125, 2) == "$0.12 billion"
+    )
+    assert figures.pct(0.125) == "12%" and figures.multiple(1.605, 2) == "1.60×"
+    assert figures.number(1234567.5) == "1,234,568"
+    with pytest.raises(ValueError, match="non-finite"):
+        figures.fixed(float("inf"), 1)

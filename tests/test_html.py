@@ -110,3 +110,60 @@ def test_no_unresolved_glue(book, needle):
     for html_file in book.rglob("*.html"):
         soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
         assert needle not in soup.get_text(), html_file
+
+
+def _views(spec: dict):
+    """Every single view of a spec (layers, concatenations), with the datasets it can read."""
+    stack = [spec]
+    while stack:
+        node = stack.pop()
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            stack.extend(node.get(key, []))
+        if "encoding" in node:
+            yield node
+
+
+TIME_FIELDS = {"fiscal_year", "year", "quarter", "label"}
+
+
+def test_time_on_an_ordinal_axis_never_skips_a_year(book):
+    """A year axis drawn as ordinal (equal spacing) lists every year in its range."""
+    checked = 0
+    for entry, soup in pages(book).items():
+        for div, spec in chart_specs(soup):
+            for view in _views(spec):
+                x = view["encoding"].get("x", {})
+                if x.get("type") != "ordinal" or x.get("field") not in {"fiscal_year", "year"}:
+                    continue
+                domain = (x.get("scale") or {}).get("domain")
+                values = domain or sorted(
+                    {
+                        int(r[x["field"]])
+                        for rows in spec.get("datasets", {}).values()
+                        for r in rows
+                        if r.get(x["field"]) is not None
+                    }
+                )
+                checked += 1
+                ints = [int(v) for v in values]
+                assert ints == list(range(min(ints), max(ints) + 1)), (
+                    f"{entry}:{div.get('id')} skips years on an ordinal axis: {ints}"
+                )
+    assert checked >= 3
+
+
+def test_no_chart_puts_a_cumulative_and_a_flow_measure_on_one_axis(book):
+    for entry, soup in pages(book).items():
+        for div, spec in chart_specs(soup):
+            for view in _views(spec):
+                names = set()
+                data_name = (view.get("data") or spec.get("data") or {}).get("name")
+                rows = spec.get("datasets", {}).get(data_name, []) if data_name else []
+                for row in rows:
+                    for key in ("metric", "measure"):
+                        if isinstance(row.get(key), str):
+                            names.add(row[key].lower())
+                cumulative = {n for n in names if "cumulative" in n}
+                assert not cumulative or names == cumulative, (
+                    f"{entry}:{div.get('id')} mixes cumulative and flow measures on one axis: {names}"
+                )

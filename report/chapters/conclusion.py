@@ -111,12 +111,19 @@ def two_bets_chart(rows: pd.DataFrame) -> alt.LayerChart:
 def projection_chart(
     history: pd.DataFrame, ranges: pd.DataFrame, path: pd.DataFrame, threshold: float
 ) -> alt.LayerChart:
-    """Actual capex, the guidance range and our projection, against the article's threshold."""
+    """Actual capex, the guidance range and our projection, against the article's threshold.
+
+    The year axis lists every year from the first to the last drawn, so a year with no figure
+    shows as an empty slot rather than being skipped (equal spacing stays honest).
+    """
+    drawn_years = [*history["fiscal_year"], *ranges["fiscal_year"], *path["fiscal_year"]]
+    years = list(range(int(min(drawn_years)), int(max(drawn_years)) + 1))
+    x_axis = alt.X("fiscal_year:O", title="Fiscal year", scale=alt.Scale(domain=years))
     actual = (
         alt.Chart(history)
         .mark_bar(color="#0072B2")
         .encode(
-            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            x=x_axis,
             y=alt.Y("usd_bn:Q", title="Capital expenditures (USD bn)"),
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Year"),
@@ -129,7 +136,7 @@ def projection_chart(
         alt.Chart(ranges)
         .mark_rule(strokeWidth=8, color="#E69F00")
         .encode(
-            x="fiscal_year:O",
+            x=x_axis,
             y="low_usd_bn:Q",
             y2="high_usd_bn:Q",
             tooltip=[
@@ -144,7 +151,7 @@ def projection_chart(
         alt.Chart(path)
         .mark_line(strokeDash=[6, 4], point=True, color="#D55E00")
         .encode(
-            x="fiscal_year:O",
+            x=x_axis,
             y="usd_bn:Q",
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Year"),

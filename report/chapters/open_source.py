@@ -97,13 +97,14 @@ def openness_split(releases: pd.DataFrame, cut: pd.Timestamp) -> pd.DataFrame:
 def adoption_series(
     adoption: pd.DataFrame, metrics: list[str], sources: pd.DataFrame
 ) -> pd.DataFrame:
-    """The named metrics over time, one row per metric and date (preferred source)."""
+    """The named metrics over time, one row per metric and date (preferred source).
+
+    A value repeated by a later source is kept at the date it was first reported: a figure is
+    never carried forward to a later date, where it would read as new.
+    """
     rows = adoption[adoption["metric"].isin(metrics)]
-    return (
-        preferred(rows, ["metric", "date"], sources)
-        .sort_values(["metric", "date"])
-        .reset_index(drop=True)
-    )
+    best = preferred(rows, ["metric", "date"], sources).sort_values(["metric", "date"])
+    return best.drop_duplicates(["metric", "value"], keep="first").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- charts
@@ -212,34 +213,47 @@ def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def adoption_chart(rows: pd.DataFrame) -> alt.Chart:
-    """Reported adoption figures over time, one panel per metric."""
-    return (
-        alt.Chart(rows)
-        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
-        .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("value:Q", title="Millions"),
-            color=alt.Color("metric:N", title=None),
-            tooltip=[
-                alt.Tooltip("metric:N", title="Metric"),
-                alt.Tooltip("date:T", title="As of", format="%b %Y"),
-                alt.Tooltip("value:Q", title="Value", format=",.0f"),
-                alt.Tooltip("unit:N", title="Unit"),
-                alt.Tooltip("note:N", title="Note"),
-                alt.Tooltip("source_id:N", title="Source"),
-            ],
+def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Reported adoption over time: cumulative downloads (a stock) and monthly users (a flow).
+
+    The two never share an axis: downloads on the left, users on the right, each with its own
+    scale and unit in its title.
+    """
+
+    def line(metric: str, colour: str, title: str, orient: str) -> alt.Chart:
+        return (
+            alt.Chart(rows[rows["metric"] == metric])
+            .mark_line(color=colour, point=alt.OverlayMarkDef(size=70, filled=True, color=colour))
+            .encode(
+                x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
+                y=alt.Y("value:Q", title=title, axis=alt.Axis(orient=orient, titleColor=colour)),
+                tooltip=[
+                    alt.Tooltip("metric:N", title="Metric"),
+                    alt.Tooltip("date:T", title="First reported", format="%b %Y"),
+                    alt.Tooltip("value:Q", title="Value", format=",.0f"),
+                    alt.Tooltip("unit:N", title="Unit"),
+                    alt.Tooltip("source_id:N", title="Source"),
+                ],
+            )
         )
+
+    downloads = line(
+        "Llama cumulative downloads", "#0072B2", "Cumulative Llama downloads (millions)", "left"
+    )
+    users = line("Meta AI monthly users", "#E69F00", "Meta AI monthly users (millions)", "right")
+    return (
+        alt.layer(downloads, users)
+        .resolve_scale(y="independent")
         .properties(
             width="container",
             height=260,
             title=alt.Title(
                 "What the open era achieved: reported adoption",
-                subtitle="Cumulative Llama downloads and monthly users of Meta AI, in millions",
+                subtitle="Left axis, blue: cumulative Llama downloads. Right axis, orange: Meta AI monthly users. Millions.",
             ),
             description=(
-                "Line chart of reported cumulative Llama downloads and Meta AI monthly users over "
-                "time, in millions."
+                "Line chart with two axes: reported cumulative Llama downloads (left) and Meta AI "
+                "monthly users (right) over time, in millions, each dated when first reported."
             ),
         )
     )

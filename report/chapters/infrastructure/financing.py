@@ -71,11 +71,13 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
             ],
             ignore_index=True,
         )
+    years = list(range(int(long["fiscal_year"].min()), int(long["fiscal_year"].max()) + 1))
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("fiscal_year:O", title="Fiscal year"),
+            # every year listed, so a year without both figures shows as a gap, never skipped
+            x=alt.X("fiscal_year:O", title="Fiscal year", scale=alt.Scale(domain=years)),
             xOffset=alt.XOffset("measure:N", sort=order),
             y=alt.Y("usd_bn:Q", title="USD bn"),
             color=alt.Color("measure:N", title=None, sort=order),
