@@ -153,7 +153,7 @@ def check_structure(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
     whole_file: list[Problem] = []
     in_rows: list[Problem] = []
     header: list[str] | None = None
-    row = 1
+    row = 0  # the last record read; an error is in the next one
     try:
         for row, cells in reading.records(text):
             if header is None:
@@ -167,7 +167,7 @@ def check_structure(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
     except csv.Error as exc:
         in_rows.append(Problem(name, f"malformed CSV (check quoting): {exc}", row=row + 1))
     if not header:
-        return [Problem(name, "file is empty (no header row)")]
+        return in_rows or [Problem(name, "file is empty (no header row)")]
     expected = [f["name"] for f in resource["schema"]["fields"]]
     separator = reading.looks_separated_by(header, expected)
     if separator:
