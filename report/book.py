@@ -3,8 +3,9 @@
 ``build``: validate the data, resolve parameters, execute every notebook into a staging
 copy under ``_build/stage`` (never writing to ``chapters/``), compile it with Jupyter
 Book (warnings are errors) and swap the result into ``_build/html`` only when every
-step succeeded. ``refresh``: execute the committed notebooks in place with their
-defaults (what a maintainer commits after changing data).
+step succeeded. ``plan`` (``build --dry-run``): the first two steps and the cache
+look-up only, executing and writing nothing. ``refresh``: execute the committed
+notebooks in place with their defaults (what a maintainer commits after changing data).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ class BuildReport:
         """A human summary: time per chapter, figures changed, where the book is."""
         lines = ["Chapters:"]
         for result in self.results:
-            lines.append(f"  {result.name:<18} executed in {result.seconds:5.1f}s")
+            lines.append(
+                f"  {result.name:<18} executed in {result.seconds:5.1f}s{result.retry_note}"
+            )
         for name in self.reused:
             lines.append(f"  {name:<18} reused (inputs unchanged)")
         lines.append(f"Compiled in {self.compile_seconds:.1f}s; total {self.total_seconds:.1f}s.")
@@ -196,20 +199,53 @@ def figure_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]
     return rows
 
 
-def build(
+@dataclass
+class Plan:
+    """What a build would do, decided before anything runs (``build --dry-run``)."""
+
+    data_dir: Path
+    edition: str
+    tables: int
+    notebooks: dict[str, Path]
+    overrides: dict[str, dict[str, Any]]
+    run: dict[str, str]
+    reused: list[str]
+    fingerprint: str
+
+    def summary(self) -> str:
+        """What would run and what would be reused, with the parameters that differ."""
+        lines = [
+            f"Data: {self.data_dir} is valid ({self.tables} tables, edition {self.edition}).",
+            "Parameters: every value checked (type, finite, documented range, ISO dates).",
+        ]
+        for name, values in self.overrides.items():
+            shown = {k: v for k, v in values.items() if k != "data_dir"}
+            if shown:
+                pairs = ", ".join(f"{k} = {v!r}" for k, v in shown.items())
+                lines.append(f"  {name}: {pairs}")
+        lines.append(f"Would execute {len(self.run)} notebook(s):")
+        lines += [f"  {name:<18} {why}" for name, why in self.run.items()]
+        lines.append(f"Would reuse {len(self.reused)} notebook(s) from the cache:")
+        lines += [f"  {name:<18} inputs unchanged" for name in self.reused]
+        lines.append("Dry run: nothing was executed, compiled or written.")
+        return "\n".join(lines)
+
+
+def plan(
     root: Path = paths.ROOT,
     params_file: Path | None = None,
     scenario: str | None = None,
     cli_params: list[str] | None = None,
     data_dir: Path | None = None,
-    jobs: int | None = None,
     force: bool = False,
     progress: Callable[[str], None] = print,
-) -> BuildReport:
-    """Build the book into ``root/_build/html``; raise before touching it on any failure."""
-    started = time.perf_counter()
-    build_dir = root / "_build"
-    stage = build_dir / "stage"
+) -> Plan:
+    """Validate the data, resolve every parameter and look up the cache; write nothing.
+
+    Raises:
+        DataError: the data is invalid.
+        ParameterError: a parameter, or the parameters file, is invalid.
+    """
     chosen_data = Path(data_dir).resolve() if data_dir else root / "data"
 
     progress(f"[1/5] validating the data in {chosen_data}")
@@ -226,37 +262,78 @@ def build(
         data_dir=Path(data_dir).resolve() if data_dir else None,
     )
 
+    store = cache.Cache(root / "_build" / "cache", root, chosen_data)
+    run, reused = {}, []
+    for name, source in notebooks.items():
+        output = root / "_build" / "stage" / source.relative_to(root)
+        why = (
+            "--force"
+            if force
+            else store.miss(name, store.key(name, source, overrides[name]), output)
+        )
+        if why is None:
+            reused.append(name)
+        else:
+            run[name] = why
+    pkg = data.Package(chosen_data)
+    return Plan(
+        data_dir=chosen_data,
+        edition=str(pkg.edition),
+        tables=len(pkg.tables),
+        notebooks=notebooks,
+        overrides=overrides,
+        run=run,
+        reused=reused,
+        fingerprint=validated,
+    )
+
+
+def build(
+    root: Path = paths.ROOT,
+    params_file: Path | None = None,
+    scenario: str | None = None,
+    cli_params: list[str] | None = None,
+    data_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[str], None] = print,
+) -> BuildReport:
+    """Build the book into ``root/_build/html``; raise before touching it on any failure."""
+    started = time.perf_counter()
+    build_dir = root / "_build"
+    stage = build_dir / "stage"
+    planned = plan(root, params_file, scenario, cli_params, data_dir, force, progress)
+    chosen_data, notebooks, overrides = planned.data_dir, planned.notebooks, planned.overrides
+
     if force and build_dir.exists():
         for sub in ("stage", "sphinx", "cache"):
             shutil.rmtree(build_dir / sub, ignore_errors=True)
     stage_sources(root, stage, chosen_data)
 
     store = cache.Cache(build_dir / "cache", root, chosen_data)
-    todo, reused = [], []
-    for name, source in notebooks.items():
-        rel = source.relative_to(root)
-        output = stage / rel
-        key = store.key(name, source, overrides[name])
-        if not force and store.hit(name, key, output):
-            reused.append(name)
-            continue
-        todo.append(
-            execute.Job(
-                name=name,
-                source=source,
-                output=output,
-                parameters=overrides[name],
-                cwd=output.parent,
-                keep_failed=build_dir / "failed" / rel.name,
-                env={paths.ROOT_ENV: str(root), data.VALIDATED_ENV: validated},
-            )
+    reused = planned.reused
+    todo = [
+        execute.Job(
+            name=name,
+            source=source,
+            output=stage / source.relative_to(root),
+            parameters=overrides[name],
+            cwd=(stage / source.relative_to(root)).parent,
+            keep_failed=build_dir / "failed" / source.name,
+            env={paths.ROOT_ENV: str(root), data.VALIDATED_ENV: planned.fingerprint},
         )
+        for name, source in notebooks.items()
+        if name in planned.run
+    ]
 
     progress(f"[3/5] executing {len(todo)} notebook(s), reusing {len(reused)}")
 
     def tick(result: execute.Result, done: int, total: int) -> None:
         state = "done" if result.ok else "FAILED"
-        progress(f"      [{done}/{total}] {result.name} {state} ({result.seconds:.1f}s)")
+        progress(
+            f"      [{done}/{total}] {result.name} {state} ({result.seconds:.1f}s)"
+            f"{result.retry_note}"
+        )
 
     results = execute.run_all(todo, workers=jobs, progress=tick)
     failures = [r for r in results if not r.ok]

@@ -79,14 +79,20 @@ class Cache:
             digest.update(f"{table}:{self.table_hash(table)}".encode())
         return digest.hexdigest()
 
+    def miss(self, name: str, key: str, output: Path) -> str | None:
+        """Why ``name`` must run (no entry, inputs changed, output gone), or None to reuse it."""
+        entry = self._read(name)
+        if not entry or key == "no-record":
+            return "not in the cache"
+        if entry.get("key") != key:
+            return "inputs changed (notebook, parameters, code or data it reads)"
+        if not output.is_file() or entry.get("output_sha") != _sha(output.read_bytes()):
+            return "staged output missing or changed"
+        return None
+
     def hit(self, name: str, key: str, output: Path) -> bool:
         """Whether the staged output of ``name`` is still valid for ``key``."""
-        entry = self._read(name)
-        if not entry or key == "no-record" or entry.get("key") != key:
-            return False
-        if not output.is_file():
-            return False
-        return entry.get("output_sha") == _sha(output.read_bytes())
+        return self.miss(name, key, output) is None
 
     def record(
         self, name: str, source: Path, parameters: dict[str, Any], reads: list[str], output: Path

@@ -170,9 +170,103 @@ def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "datasets": pruned}
 
 
+#: What a tooltip line and a mark's screen-reader label say where a value is missing.
+NOT_STATED = "not stated"
+#: Vega-Lite's own format for a date in a tooltip that gives none (``config.timeFormat``).
+DEFAULT_TIME_FORMAT = "%b %d, %Y"
+
+
+def _stated(entry: dict[str, Any]) -> str | None:
+    """A Vega expression for a tooltip field as Vega-Lite would show it, or "not stated".
+
+    None for what this cannot restate exactly (aggregates, bins, time units, nested
+    fields, custom formats): such entries are left as they are.
+    """
+    name = entry.get("field")
+    if (
+        not isinstance(name, str)
+        or any(key in entry for key in ("aggregate", "bin", "timeUnit"))
+        or re.search(r"[.\[\]\\]", name)
+        or entry.get("formatType") not in (None, "number", "time", "utc")
+    ):
+        return None
+    ref = f"datum[{json.dumps(name)}]"
+    fmt = entry.get("format")
+    kind = entry.get("type")
+    if kind == "quantitative":
+        shown = f"format({ref}, {json.dumps(fmt or '')})"
+    elif kind == "temporal":
+        utc = entry.get("formatType") == "utc" or (entry.get("scale") or {}).get("type") == "utc"
+        function = "utcFormat" if utc else "timeFormat"
+        shown = f"{function}(toDate({ref}), {json.dumps(fmt or DEFAULT_TIME_FORMAT)})"
+    elif kind in ("nominal", "ordinal"):
+        shown = f"isArray({ref}) ? join({ref}, ', ') : '' + {ref}"
+    else:
+        return None
+    return f"isValid({ref}) && {ref} !== '' ? ({shown}) : {json.dumps(NOT_STATED)}"
+
+
+def state_missing(spec: dict[str, Any]) -> dict[str, Any]:
+    """Make every tooltip line and mark label say "not stated" where a value is missing.
+
+    Vega-Lite shows a missing value as "null" in a tooltip and in the label a screen
+    reader reads for each mark ("Reported: null"). For each tooltip field this adds a
+    ``calculate`` transform giving the value as the tooltip would show it, or
+    ``NOT_STATED``, and shows that instead. The mark's label (the ``description``
+    channel) becomes the same lines, "Title: value; ...", unless the spec sets one or a
+    tooltip field cannot be restated (an aggregate, say). Works on ``spec`` in place and
+    returns it; the output is the same wherever the spec is drawn (book, JupyterLab,
+    vl-convert).
+    """
+    counter = 0
+
+    def visit(node: Any) -> None:
+        nonlocal counter
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key not in ("datasets", "data", "usermeta", "config"):
+                visit(value)
+        encoding = node.get("encoding")
+        tooltip = encoding.get("tooltip") if isinstance(encoding, dict) else None
+        if not tooltip:
+            return
+        entries = tooltip if isinstance(tooltip, list) else [tooltip]
+        shown, parts, complete = [], [], True
+        for entry in entries:
+            expr = _stated(entry) if isinstance(entry, dict) else None
+            if expr is None:
+                shown.append(entry)
+                complete = False
+                continue
+            counter += 1
+            field = f"_stated_{counter}"
+            title = entry.get("title", entry["field"])
+            node.setdefault("transform", []).append({"calculate": expr, "as": field})
+            shown.append({"field": field, "type": "nominal", "title": title})
+            value = f"datum[{json.dumps(field)}]"
+            parts.append(f"{json.dumps(f'{title}: ')} + {value}" if title else value)
+        encoding["tooltip"] = shown if isinstance(tooltip, list) else shown[0]
+        if complete and parts and "description" not in encoding:
+            counter += 1
+            field = f"_stated_{counter}"
+            node["transform"].append({"calculate": ' + "; " + '.join(parts), "as": field})
+            encoding["description"] = {"field": field, "type": "nominal"}
+
+    visit(spec)
+    return spec
+
+
 def render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """Altair renderer: a figure with an inert spec, drawn by the book's own script."""
-    spec = prune_datasets(_no_nan(dict(spec)))
+    """Altair renderer: a figure with an inert spec, drawn by the book's own script.
+
+    Missing values read "not stated" in tooltips and mark labels (``state_missing``).
+    """
+    spec = prune_datasets(state_missing(_no_nan(dict(spec))))
     meta = dict(spec.get("usermeta", {}).get("report", {}))
     digest = hashlib.sha1(_json_for_html(spec).encode()).hexdigest()[:10]
     chart_id = f"chart-{slug(meta.get('label', 'chart'))}-{digest}"

@@ -1,4 +1,4 @@
-"""Command line: ``python -m report build | refresh | validate | params``.
+"""Command line: ``python -m report build [--dry-run] | refresh | validate | params``.
 
 A thin layer: it parses arguments, calls the library, prints, and turns known
 failures into a clear message and a non-zero exit code.
@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks executed in parallel (default: one per CPU)",
     )
     b.add_argument("--force", action="store_true", help="ignore the cache; execute everything")
+    b.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate the data, check every parameter, show which notebooks would run and "
+        "which would be reused from the cache; execute and write nothing (same exit codes)",
+    )
 
     r = sub.add_parser("refresh", help="re-execute chapters/ in place with default parameters")
     r.add_argument("notebooks", nargs="*", help="only these notebooks (default: all)")
@@ -69,7 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the data package only")
     v.add_argument("--data", type=Path, default=None, metavar="DIR")
 
-    sub.add_parser("params", help="list every notebook's parameters and the scenarios")
+    p = sub.add_parser("params", help="list every notebook's parameters and the scenarios")
+    p.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="parameters file whose scenarios to list (default: params.yaml)",
+    )
     return parser
 
 
@@ -87,12 +100,12 @@ def _validate(data_dir: Path | None) -> int:
     return 0
 
 
-def _list_params() -> int:
+def _list_params(params_file: Path | None) -> int:
+    scenarios = params_mod.scenarios(params_file or paths.PARAMS_FILE)  # a broken file: exit 3
     for name, path in toc.notebooks().items():
         print(f"{name} ({path.relative_to(paths.ROOT)}):")
         for spec in params_mod.declared(path).values():
             print(f"  {spec.describe()}")
-    scenarios = params_mod.scenarios()
     if scenarios:
         print("scenarios (--scenario NAME):")
         for name, text in scenarios.items():
@@ -107,10 +120,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.data)
         if args.command == "params":
-            return _list_params()
+            return _list_params(args.params)
         if args.command == "refresh":
             results = book.refresh(jobs=args.jobs, only=args.notebooks or None)
             print(f"Refreshed {len(results)} notebook(s); commit them with the data they reflect.")
+            return 0
+        if args.dry_run:
+            planned = book.plan(
+                params_file=args.params,
+                scenario=args.scenario,
+                cli_params=args.param,
+                data_dir=args.data,
+                force=args.force,
+            )
+            print(planned.summary())
             return 0
         report = book.build(
             params_file=args.params,

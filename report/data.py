@@ -2,6 +2,8 @@
 
 ``load(name)`` validates the whole package once per process (again only when a
 file changes) and returns a typed DataFrame. Notebooks never read CSVs directly.
+The loader reads each file exactly as the validator did (``report.reading``), so every
+cell the validator accepted becomes the value it means.
 """
 
 from __future__ import annotations
@@ -15,8 +17,15 @@ from typing import Any
 
 import pandas as pd
 
-from report import paths
-from report.validation import DataError, Problem, edition_date, read_descriptor, validate
+from report import paths, reading
+from report.validation import (
+    DataError,
+    Problem,
+    edition_date,
+    read_descriptor,
+    read_records,
+    validate,
+)
 
 __all__ = [
     "DataError",
@@ -97,6 +106,7 @@ class Table:
     fields: list[dict[str, Any]]
     primary_key: list[str]
     chapters: list[str]
+    encoding: str | None = None
 
 
 class Package:
@@ -115,6 +125,7 @@ class Package:
                 fields=r["schema"]["fields"],
                 primary_key=r["schema"].get("primaryKey", []),
                 chapters=r.get("chapters", []),
+                encoding=r.get("encoding"),
             )
             for r in self.descriptor["resources"]
         }
@@ -142,26 +153,49 @@ def edition(data_dir: str | os.PathLike | None = None) -> dt.date:
     return Package(data_dir).edition
 
 
-_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean"}
+def _column(texts: pd.Series, field: dict[str, Any]) -> pd.Series:
+    """One column read by its field's type, as Frictionless read it when validating.
+
+    Empty cells are missing. Numbers read as Python's ``float`` reads the text Frictionless
+    read as a ``Decimal`` (same forms, same value to the nearest double); integers as ``int``;
+    booleans by the field's declared spellings (Frictionless's defaults otherwise); dates are
+    ``YYYY-MM-DD`` (the validator refuses any other form).
+    """
+    kind = field.get("type", "string")
+    present = texts[texts != ""]
+    if kind in ("date", "datetime"):
+        fmt = "%Y-%m-%d" if kind == "date" else "ISO8601"
+        return pd.to_datetime(texts.replace("", None), format=fmt)
+    if kind == "boolean":
+        true, false = reading.boolean_values(field)
+        spelled = {**{t: True for t in true}, **{f: False for f in false}}
+        values = pd.Series(pd.NA, index=texts.index, dtype="boolean")
+        values[present.index] = [spelled[t] for t in present]
+        return values
+    if kind == "integer":
+        values = pd.Series(pd.NA, index=texts.index, dtype="Int64")
+        values[present.index] = [int(t) for t in present]
+        return values
+    if kind == "number":
+        values = pd.Series(float("nan"), index=texts.index, dtype="float64")
+        values[present.index] = [float(t) for t in present]
+        return values
+    return pd.Series([None if t == "" else t for t in texts], index=texts.index, dtype="object")
 
 
 def _typed(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> pd.DataFrame:
     for field in fields:
-        name, kind = field["name"], field.get("type", "string")
-        col = frame[name].replace("", pd.NA)
-        if kind in ("date", "datetime"):
-            frame[name] = pd.to_datetime(col, format="ISO8601")
-        elif kind == "boolean":
-            frame[name] = col.map({"true": True, "false": False}, na_action="ignore").astype(
-                "boolean"
-            )
-        elif kind in _PANDAS_TYPES:
-            frame[name] = pd.to_numeric(col).astype(_PANDAS_TYPES[kind])
-        else:
-            frame[name] = pd.Series(
-                [None if pd.isna(v) else v for v in col], index=frame.index, dtype="object"
-            )
+        frame[field["name"]] = _column(frame[field["name"]], field)
     return frame
+
+
+def read_table(table: Table, encoding: str | None = None) -> pd.DataFrame:
+    """The rows of a table's file as a typed DataFrame, read as the validator read them."""
+    records = read_records(table.path.parent, {"path": table.path.name, "encoding": encoding})
+    header = records[0][1] if records else [f["name"] for f in table.fields]
+    rows = [cells for _, cells in records[1:] if cells]
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    return _typed(frame, table.fields)
 
 
 def _record_read(name: str) -> None:
@@ -186,9 +220,9 @@ def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
             f"table {name!r} is not declared for chapter {chapter!r} in datapackage.yaml "
             f"(its 'chapters': {', '.join(table.chapters)}); add the chapter there first"
         )
-    frame = pd.read_csv(table.path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = read_table(table, table.encoding)
     _record_read(name)
-    return _typed(frame, table.fields)
+    return frame
 
 
 def problems(data_dir: str | os.PathLike | None = None) -> list[Problem]:

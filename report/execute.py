@@ -1,8 +1,11 @@
 """Execute notebooks with papermill, in parallel, and normalise what they record.
 
 A failure names the notebook, the cell and the error, and keeps the executed
-notebook for inspection. Normalising drops papermill's timestamps and durations, so
-two runs of unchanged inputs write byte-identical notebooks.
+notebook for inspection. A kernel that dies before running any cell (on a loaded
+machine: "Kernel died before replying to kernel_info") is started once more, and the
+summary says so; a notebook that fails in a cell fails at once. Normalising drops
+papermill's timestamps and durations, so two runs of unchanged inputs write
+byte-identical notebooks.
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ from report.data import READS_ENV
 #: Tags a cell needs so the book hides it (papermill's injected cell shows as a note instead).
 HIDDEN_TAGS = ["remove-cell"]
 
+#: How jupyter_client reports a kernel that never became ready (no cell has run).
+KERNEL_START_FAILURES = (
+    "Kernel died before replying to kernel_info",
+    "Kernel didn't respond in",
+)
+
 
 class ExecutionError(RuntimeError):
     """One or more notebooks failed; the message names each notebook and cell."""
@@ -45,6 +54,7 @@ class Job:
     cwd: Path
     keep_failed: Path
     env: dict[str, str] = field(default_factory=dict)
+    kernel: str = "python3"
 
 
 @dataclass
@@ -59,14 +69,20 @@ class Result:
     cell: str | None = None
     error: str | None = None
     kept: Path | None = None
+    retried: str | None = None
+
+    @property
+    def retry_note(self) -> str:
+        """``; kernel start retried once (why)`` when the kernel had to be started again."""
+        return f"; kernel start retried once ({self.retried})" if self.retried else ""
 
     def describe(self) -> str:
         """One line for the summary, or the failure in full."""
         if self.ok:
-            return f"{self.name}: executed in {self.seconds:.1f}s"
+            return f"{self.name}: executed in {self.seconds:.1f}s{self.retry_note}"
         where = f", cell {self.cell}" if self.cell is not None else ""
         kept = f"\n    the executed notebook is kept at {self.kept}" if self.kept else ""
-        return f"notebook {self.name!r} failed{where}: {self.error}{kept}"
+        return f"notebook {self.name!r} failed{where}: {self.error}{self.retry_note}{kept}"
 
 
 def normalise(nb: nbformat.NotebookNode, hide_injected: bool = True) -> nbformat.NotebookNode:
@@ -113,8 +129,32 @@ def _failed_cell(nb_path: Path) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _no_cell_started(nb_path: Path) -> bool:
+    """Whether papermill's output shows that no cell began to run (or cannot be read)."""
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:  # noqa: BLE001 - nothing readable was written: nothing ran
+        return True
+    # papermill marks every cell "completed" at the end; one that ran has a start time
+    return all(c.metadata.get("papermill", {}).get("start_time") is None for c in nb.cells)
+
+
+def kernel_failed_to_start(error: BaseException, output: Path) -> bool:
+    """Whether ``error`` is a kernel that died or hung before running any cell."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(error, PapermillExecutionError):
+        return False  # a cell raised: never retried
+    text = str(error)
+    return any(marker in text for marker in KERNEL_START_FAILURES) and _no_cell_started(output)
+
+
 def run(job: Job) -> Result:
-    """Execute one notebook (in a worker process); never raises for notebook errors."""
+    """Execute one notebook (in a worker process); never raises for notebook errors.
+
+    A kernel that fails to start (it dies or hangs before any cell runs) is started once
+    more; the result records why in ``retried``.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -130,16 +170,28 @@ def run(job: Job) -> Result:
     os.environ[READS_ENV] = str(reads)
     start = time.perf_counter()
     tmp = job.output.with_name(f".{job.output.stem}.running.ipynb")
+    retried = None
     try:
-        papermill.execute_notebook(
-            str(job.source),
-            str(tmp),
-            parameters=job.parameters,
-            cwd=str(job.cwd),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-        )
+        for attempt in (1, 2):
+            try:
+                papermill.execute_notebook(
+                    str(job.source),
+                    str(tmp),
+                    parameters=job.parameters,
+                    cwd=str(job.cwd),
+                    kernel_name=job.kernel,
+                    progress_bar=False,
+                    log_output=False,
+                )
+                break
+            except PapermillExecutionError:
+                raise
+            except Exception as exc:
+                if attempt == 1 and kernel_failed_to_start(exc, tmp):
+                    retried = f"{type(exc).__name__}: {exc}"
+                    reads.write_text("", encoding="utf-8")
+                    continue
+                raise
     except PapermillExecutionError as exc:
         job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), job.keep_failed)
@@ -152,8 +204,9 @@ def run(job: Job) -> Result:
             cell=cell,
             error=f"{exc.ename}: {exc.evalue}",
             kept=job.keep_failed,
+            retried=retried,
         )
-    except Exception as exc:  # noqa: BLE001 - kernel died, bad notebook JSON, ...
+    except Exception as exc:  # noqa: BLE001 - kernel died (twice), bad notebook JSON, ...
         kept = None
         if tmp.exists():
             job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
@@ -166,6 +219,7 @@ def run(job: Job) -> Result:
             job.output,
             error=f"{type(exc).__name__}: {exc}",
             kept=kept,
+            retried=retried,
         )
     finally:
         os.environ.pop(READS_ENV, None)
@@ -174,7 +228,9 @@ def run(job: Job) -> Result:
     tmp.unlink()
     names = sorted(set(reads.read_text(encoding="utf-8").split())) if reads.exists() else []
     reads.unlink(missing_ok=True)
-    return Result(job.name, True, time.perf_counter() - start, job.output, reads=names)
+    return Result(
+        job.name, True, time.perf_counter() - start, job.output, reads=names, retried=retried
+    )
 
 
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:

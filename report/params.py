@@ -5,12 +5,21 @@ so the types) < the parameters file (``params.yaml``, per chapter) < a named sce
 in that file < ``--param CHAPTER.NAME=VALUE`` on the command line. An unknown chapter,
 an unknown name or a value of the wrong type stops everything before any notebook runs,
 with a message that lists what is valid.
+
+A value is checked for its meaning too, as its help comment documents it: a float must
+be finite; a help comment that ends with a range, such as ``range [1.0, 3.0]`` or
+``range (0, inf)`` (square bracket: the bound is allowed; round: it is not), bounds the value;
+a help comment that says "ISO date" makes the value a ``YYYY-MM-DD`` date (empty only
+when the default is empty).
 """
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import functools
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +40,52 @@ class ParameterError(ValueError):
     """A parameter name, value or file is invalid."""
 
 
+class ParamsFileError(ParameterError, yamlio.YamlError):
+    """A parameters file is not valid YAML (a duplicate key, a tab, ...): one line, with its line."""
+
+
+_NUMBER = r"[-+]?(?:inf|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+#: A range at the end of a help comment: ``range [1.0, 3.0]``, ``range (0, inf)``.
+_RANGE = re.compile(
+    rf"\brange\s+(?P<open>[\[(])\s*(?P<low>{_NUMBER})\s*,\s*(?P<high>{_NUMBER})\s*(?P<close>[\])])\s*$"
+)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a numeric parameter may take, as its help comment documents them."""
+
+    low: float
+    high: float
+    low_included: bool = True
+    high_included: bool = True
+    text: str = ""
+
+    @classmethod
+    def parse(cls, help_text: str) -> Range | None:
+        """The range a help comment ends with, if any (``range [1.0, 3.0]``, ``range (0, inf)``)."""
+        found = _RANGE.search(help_text or "")
+        if not found:
+            return None
+        low, high = float(found["low"]), float(found["high"])
+        if low > high:
+            raise ValueError(f"the range {found.group(0)!r} is empty (low above high)")
+        written = f"{found['open']}{found['low']}, {found['high']}{found['close']}"
+        return cls(low, high, found["open"] == "[", found["close"] == "]", written)
+
+    def __contains__(self, value: float) -> bool:
+        above = value >= self.low if self.low_included else value > self.low
+        below = value <= self.high if self.high_included else value < self.high
+        return above and below
+
+    def __str__(self) -> str:
+        if self.text:
+            return self.text
+        left, right = "[" if self.low_included else "(", "]" if self.high_included else ")"
+        return f"{left}{self.low:g}, {self.high:g}{right}"
+
+
 @dataclass(frozen=True)
 class Param:
     """One declared parameter of a notebook."""
@@ -43,6 +98,16 @@ class Param:
     def describe(self) -> str:
         """``name: type = default  (help)`` for messages and docs."""
         return f"{self.name}: {self.type} = {self.default!r}  ({self.help})"
+
+    @property
+    def range(self) -> Range | None:
+        """The documented range of a numeric parameter (``range [low, high]`` ending its help)."""
+        return Range.parse(self.help) if self.type in ("int", "float") else None
+
+    @property
+    def iso_date(self) -> bool:
+        """Whether the help documents the value as an ISO date (``YYYY-MM-DD``)."""
+        return self.type == "str" and "iso date" in self.help.lower()
 
 
 def _assigned_names(path: str) -> dict[str, int]:
@@ -98,7 +163,10 @@ def _inspect(path: str, mtime: float) -> dict[str, Param]:
                 f"{path}: parameter {name!r} needs a type annotation, one of "
                 f"{', '.join(_TYPES)} (found {kind!r})"
             )
-        params[name] = Param(name, kind, default, info.get("help") or "")
+        param = Param(name, kind, default, info.get("help") or "")
+        if _type_ok(param, default):  # the default must mean what the help documents
+            check_meaning(Path(path).stem, param, default, f"{path} (default)")
+        params[name] = param
     return params
 
 
@@ -120,21 +188,58 @@ def _type_ok(param: Param, value: Any) -> bool:
     return True
 
 
+def check_meaning(chapter: str, param: Param, value: Any, origin: str) -> Any:
+    """Return ``value`` if it means what the parameter documents, else raise ParameterError.
+
+    A float is finite; a number lies in its documented range; an ISO date is ``YYYY-MM-DD``
+    (and a real date), or empty where the default is empty.
+    """
+    name = f"{chapter}.{param.name}"
+    if param.type == "float" and not math.isfinite(value):
+        raise ParameterError(f"{origin}: {name} must be a finite number, got {value!r}")
+    if param.type in ("int", "float"):
+        try:
+            bounds = param.range
+        except ValueError as exc:
+            raise ParameterError(f"{chapter}: the help comment of {param.name}: {exc}") from None
+        if bounds is not None and value not in bounds:
+            raise ParameterError(
+                f"{origin}: {name} must be in {bounds} (its documented range), got {value!r}"
+            )
+    if param.iso_date and not (value == "" and param.default == ""):
+        try:
+            ok = bool(_ISO_DATE.fullmatch(value)) and dt.date.fromisoformat(value) is not None
+        except ValueError:
+            ok = False
+        if not ok:
+            empty = " or empty" if param.default == "" else ""
+            raise ParameterError(
+                f"{origin}: {name} must be an ISO date YYYY-MM-DD{empty} (as 2025-01-02), "
+                f"got {value!r}"
+            )
+    return value
+
+
 def check_value(chapter: str, param: Param, value: Any, origin: str) -> Any:
-    """Return ``value`` (ints widened to float where declared) or raise ParameterError."""
+    """Return ``value`` (ints widened to float where declared) or raise ParameterError.
+
+    The type must match the declaration, and the value its documented meaning
+    (see ``check_meaning``).
+    """
     if not _type_ok(param, value):
         raise ParameterError(
             f"{origin}: {chapter}.{param.name} must be {param.type} "
             f"(like the default {param.default!r}), got {type(value).__name__} {value!r}"
         )
-    return float(value) if param.type == "float" else value
+    value = float(value) if param.type == "float" else value
+    return check_meaning(chapter, param, value, origin)
 
 
 def parse_cli_value(param: Param, text: str, chapter: str) -> Any:
     """Parse a command-line value according to the parameter's declared type."""
     origin = "--param"
     if param.type == "str":
-        return text
+        return check_meaning(chapter, param, text, origin)
     if param.type in ("int", "float"):
         try:
             number = int(text) if param.type == "int" else float(text)
@@ -142,7 +247,7 @@ def parse_cli_value(param: Param, text: str, chapter: str) -> Any:
             raise ParameterError(
                 f"{origin}: {chapter}.{param.name} must be {param.type}, got {text!r}"
             ) from None
-        return number
+        return check_meaning(chapter, param, number, origin)
     if param.type == "bool":
         lowered = text.strip().lower()
         if lowered not in ("true", "false"):
@@ -150,7 +255,10 @@ def parse_cli_value(param: Param, text: str, chapter: str) -> Any:
                 f"{origin}: {chapter}.{param.name} must be true or false, got {text!r}"
             )
         return lowered == "true"
-    value = yamlio.loads(text, origin)
+    try:
+        value = yamlio.loads(text, f"{origin} {chapter}.{param.name}")
+    except yamlio.YamlError as exc:
+        raise ParameterError(str(exc)) from None
     return check_value(chapter, param, value, origin)
 
 
@@ -221,8 +329,16 @@ class Resolver:
 
 
 def read_params_file(path: Path) -> dict[str, Any]:
-    """Read and shape-check a parameters file (``chapters`` and ``scenarios``)."""
-    content = yamlio.load(path) or {}
+    """Read and shape-check a parameters file (``chapters`` and ``scenarios``).
+
+    Raises:
+        ParamsFileError: the file is not valid YAML (one line: file, line, problem).
+        ParameterError: it is not a mapping of ``chapters`` and ``scenarios``.
+    """
+    try:
+        content = yamlio.load(path) or {}
+    except yamlio.YamlError as exc:
+        raise ParamsFileError(str(exc)) from None
     if not isinstance(content, dict):
         raise ParameterError(f"{path}: expected a mapping with 'chapters' and 'scenarios'")
     extra = set(content) - {"chapters", "scenarios"}

@@ -1,11 +1,15 @@
 """Validate a data folder against its Frictionless data package.
 
 Everything about the shape of the data lives in ``datapackage.yaml``; this module
-only applies it. Three passes, all problems of a pass reported together:
+only applies it. Files are read as the loader reads them (``report.reading``: UTF-8 with
+or without a byte-order mark, any line ending, rows numbered as a spreadsheet numbers
+them). Three passes, all problems of a pass reported together:
 
-1. structure: the descriptor reads, every file exists, parses as strict CSV, and has
-   exactly the columns its schema declares;
-2. content: Frictionless checks types, constraints, primary and foreign keys;
+1. structure: the descriptor reads, every file exists, is UTF-8, parses as strict CSV,
+   and has exactly the columns its schema declares;
+2. content: Frictionless checks types, constraints, primary and foreign keys, with the
+   report's narrowings of the types (finite numbers, ``YYYY-MM-DD`` dates, required text
+   that is more than blanks; see ``report.reading.narrowing``);
 3. rules the package format cannot express, declared per resource under ``checks``
    in the same descriptor (``ordered``, ``not_after_edition``), plus a warning for
    sources that no row cites.
@@ -15,14 +19,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import yamlio
+from report import reading, yamlio
 
 #: How many problems a message lists before it summarises the rest.
 MAX_LISTED = 40
@@ -60,13 +64,21 @@ class DataError(ValueError):
 
 
 def format_problems(problems: list[Problem], limit: int = MAX_LISTED) -> str:
-    """Format problems as one readable message, capped at ``limit`` lines."""
+    """Format problems as one readable message.
+
+    Problems of a whole file (no row: a missing file, wrong columns, an encoding, a
+    separator) come first and are always listed, since they are usually the cause of the
+    rest; problems of single rows follow, capped at ``limit`` lines.
+    """
     errors = [p for p in problems if p.severity == "error"]
     head = f"{len(errors)} data error(s) found" if errors else "no data errors"
     lines = [head + ":"] if errors else [head]
-    lines += [f"  - {p}" for p in errors[:limit]]
-    if len(errors) > limit:
-        lines.append(f"  ... and {len(errors) - limit} more")
+    whole_file = [p for p in errors if p.row is None]
+    in_rows = [p for p in errors if p.row is not None]
+    lines += [f"  - {p}" for p in whole_file]
+    lines += [f"  - {p}" for p in in_rows[:limit]]
+    if len(in_rows) > limit:
+        lines.append(f"  ... and {len(in_rows) - limit} more")
     return "\n".join(lines)
 
 
@@ -116,54 +128,100 @@ def _display(data_dir: Path, path: str) -> str:
         return str(full)
 
 
+def read_records(data_dir: Path, resource: dict[str, Any]) -> list[tuple[int, list[str]]]:
+    """The records of a resource's file, numbered as spreadsheet rows (as the loader reads them).
+
+    Raises:
+        reading.Unreadable: the bytes are not text in the declared encoding.
+        csv.Error: the quoting is malformed.
+    """
+    raw = (data_dir / resource["path"]).read_bytes()
+    return list(reading.records(reading.decode(raw, resource.get("encoding"))))
+
+
 def check_structure(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
-    """Strict CSV parsing and an exact header match for one resource."""
+    """Encoding, strict CSV parsing and an exact header match for one resource.
+
+    Problems of the whole file (encoding, separator, columns) come before those of rows.
+    """
     name = _display(data_dir, resource["path"])
     path = data_dir / resource["path"]
     if not path.is_file():
         return [Problem(name, "file is missing")]
-    text = path.read_text(encoding="utf-8")
-    problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader, None)
-        if header is None:
-            return [Problem(name, "file is empty (no header row)")]
-        for row in reader:
-            if row and len(row) != len(header):
-                problems.append(
+        text = reading.decode(path.read_bytes(), resource.get("encoding"))
+    except reading.Unreadable as exc:
+        return [Problem(name, exc.rule, row=exc.row, field=exc.field, value=exc.value)]
+    whole_file: list[Problem] = []
+    in_rows: list[Problem] = []
+    header: list[str] | None = None
+    row = 0  # the last record read; an error is in the next one
+    try:
+        for row, cells in reading.records(text):
+            if header is None:
+                header = cells
+            elif cells and len(cells) != len(header):
+                in_rows.append(
                     Problem(
-                        name,
-                        f"has {len(row)} cells but the header has {len(header)}",
-                        row=reader.line_num,
+                        name, f"has {len(cells)} cells but the header has {len(header)}", row=row
                     )
                 )
     except csv.Error as exc:
-        problems.append(Problem(name, f"malformed CSV (check quoting): {exc}", row=reader.line_num))
+        in_rows.append(Problem(name, f"malformed CSV (check quoting): {exc}", row=row + 1))
+    if not header:
+        return in_rows or [Problem(name, "file is empty (no header row)")]
     expected = [f["name"] for f in resource["schema"]["fields"]]
+    separator = reading.looks_separated_by(header, expected)
+    if separator:
+        whole_file.append(
+            Problem(
+                name,
+                f"the file looks {separator}-separated (as a spreadsheet saves 'CSV' where the "
+                "decimal mark is a comma); save it comma-separated, as 'CSV UTF-8 (comma "
+                "delimited)'",
+            )
+        )
     for col in expected:
         if col not in header:
-            problems.append(Problem(name, "required column is missing", field=col))
+            whole_file.append(Problem(name, "required column is missing", field=col))
     for col in header:
         if col not in expected:
-            problems.append(
+            whole_file.append(
                 Problem(
                     name, f"unexpected column (the schema has: {', '.join(expected)})", field=col
                 )
             )
-    if not problems and header != expected:
-        problems.append(
+    if not whole_file and not in_rows and header != expected:
+        whole_file.append(
             Problem(name, f"columns are out of order; expected: {', '.join(expected)}", row=1)
         )
-    return problems
+    return whole_file + in_rows
 
 
-def _rule_text(error: Any) -> str:
+def _type_rule(field: dict[str, Any] | None, note: str) -> str:
+    """What a cell of the field's type must look like, for a type error."""
+    kind = (field or {}).get("type")
+    if kind == "number":
+        return (
+            "wrong type: not a number (write digits with '.' as the decimal mark and no "
+            "thousands separator, currency or % sign, as 1234.5 or 1.2E+3)"
+        )
+    if kind == "integer":
+        return "wrong type: not a whole number (as 2025)"
+    if kind == "date":
+        return "wrong type: not a date written YYYY-MM-DD (as 2023-02-24)"
+    if kind == "boolean":
+        true, false = reading.boolean_values(field or {})
+        return f"wrong type: not a boolean (true: {', '.join(true)}; false: {', '.join(false)})"
+    return f"wrong type: {note}"
+
+
+def _rule_text(error: Any, field: dict[str, Any] | None = None) -> str:
     note = (getattr(error, "note", "") or "").strip()
     kind = error.type
     if kind == "type-error":
-        return f"wrong type: {note}"
-    if kind == "constraint-error":
+        return _type_rule(field, note)
+    if kind in ("constraint-error", NARROWING_ERROR):
         return note
     if kind == "primary-key":
         return f"duplicate key ({note})"
@@ -174,9 +232,60 @@ def _rule_text(error: Any) -> str:
     return f"{kind}: {note or error.message}"
 
 
+#: The Frictionless error type of a cell refused by ``reading.narrowing``.
+NARROWING_ERROR = "report-reading"
+
+
+@functools.cache
+def _narrowing_check() -> Any:
+    """A Frictionless check applying ``reading.narrowing`` to every cell it parsed."""
+    import attrs
+    from frictionless import Check, errors
+
+    @attrs.define(kw_only=True, repr=False)
+    class NarrowingError(errors.CellError):
+        type = NARROWING_ERROR
+        title = "Cell refused by the report's reading"
+        description = "A cell the Table Schema type admits but the report reads strictly."
+        template = "{note}"
+
+    @attrs.define(kw_only=True, repr=False)
+    class Narrowing(Check):
+        type = "report-narrowing"
+        Errors = [NarrowingError]
+
+        def validate_row(self, row: Any) -> Iterable[Any]:
+            refused = row.error_cells
+            for number, field in enumerate(row.fields, start=1):
+                if field.name in refused or number > len(row.cells):
+                    continue
+                raw = row.cells[number - 1]
+                rule = reading.narrowing(
+                    field.type,
+                    raw,
+                    row[field.name],
+                    required=bool(field.constraints.get("required")),
+                )
+                if rule:
+                    yield NarrowingError(
+                        note=rule,
+                        cells=[str(c) if c is not None else "" for c in row.cells],
+                        row_number=row.row_number,
+                        cell=str(raw),
+                        field_name=field.name,
+                        field_number=number,
+                    )
+
+    return Narrowing
+
+
 def check_content(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> list[Problem]:
-    """Types, constraints and keys through Frictionless, for resources not in ``skip``."""
-    from frictionless import Package  # heavy import, only when validating
+    """Types, constraints and keys through Frictionless, for resources not in ``skip``.
+
+    Besides the Table Schema, every cell Frictionless reads goes through
+    ``reading.narrowing`` (finite numbers, ``YYYY-MM-DD`` dates, required text not blank).
+    """
+    from frictionless import Checklist, Package  # heavy import, only when validating
 
     resources = []
     for res in descriptor["resources"]:
@@ -202,17 +311,24 @@ def check_content(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) ->
     package = Package(
         {"name": descriptor.get("name", "data"), "resources": resources}, basepath=str(data_dir)
     )
-    report = package.validate()
+    report = package.validate(checklist=Checklist(checks=[_narrowing_check()()]))
     problems = [Problem("datapackage.yaml", f"{e.type}: {e.message}") for e in report.errors]
     for task in report.tasks:
-        file = _display(data_dir, by_name[task.name]["path"]) if task.name in by_name else task.name
+        res = by_name.get(task.name)
+        file = _display(data_dir, res["path"]) if res else task.name
+        fields = {f["name"]: f for f in res["schema"]["fields"]} if res else {}
+        # A cell refused as unreadable (nan, say) says so once, not also as "minimum is 0".
+        narrowed = {(e.row_number, e.field_name) for e in task.errors if e.type == NARROWING_ERROR}
         for error in task.errors:
+            field = getattr(error, "field_name", None)
+            if error.type == "constraint-error" and (error.row_number, field) in narrowed:
+                continue
             problems.append(
                 Problem(
                     file,
-                    _rule_text(error),
+                    _rule_text(error, fields.get(field)),
                     row=getattr(error, "row_number", None),
-                    field=getattr(error, "field_name", None),
+                    field=field or None,
                     value=getattr(error, "cell", None) or None,
                 )
             )
@@ -234,10 +350,14 @@ def _period_end(value: Any, period: str | None) -> dt.date | None:
 
 
 def _rows(data_dir: Path, resource: dict[str, Any]) -> Iterable[tuple[int, dict[str, str]]]:
-    with (data_dir / resource["path"]).open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            yield reader.line_num, row
+    """Each data row as a mapping, with its spreadsheet row number."""
+    records = read_records(data_dir, resource)
+    if not records:
+        return
+    header = records[0][1]
+    for number, cells in records[1:]:
+        if cells:
+            yield number, dict(zip(header, cells, strict=False))
 
 
 def _matches(row: dict[str, str], when: dict[str, Any] | None) -> bool:
@@ -271,36 +391,9 @@ def check_rules(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> l
                 if not _matches(row, check.get("when")):
                     continue
                 rule = check.get("rule")
-                if rule == "ordered":
-                    first, second = check["fields"]
-                    a, b = row.get(first) or "", row.get(second) or ""
-                    if a and b and _as_number_or_date(a) > _as_number_or_date(b):
-                        problems.append(
-                            Problem(
-                                file,
-                                f"'{first}' ({a}) must not exceed '{second}'",
-                                row=line,
-                                field=second,
-                                value=b,
-                            )
-                        )
-                elif rule == "not_after_edition":
-                    field = check["field"]
-                    end = _period_end(row.get(field), check.get("period"))
-                    if end and end > edition:
-                        problems.append(
-                            Problem(
-                                file,
-                                f"an actual figure for a period ending {end} is after the "
-                                f"edition date {edition}",
-                                row=line,
-                                field=field,
-                                value=row.get(field),
-                            )
-                        )
-                elif rule in PROVENANCE_RULES:
+                if rule in PROVENANCE_RULES:
                     continue  # package-wide: applied by check_provenance
-                else:
+                if rule not in ("ordered", "not_after_edition"):
                     problems.append(
                         Problem(
                             "datapackage.yaml",
@@ -308,7 +401,36 @@ def check_rules(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> l
                         )
                     )
                     return problems
+                try:
+                    found = _apply_rule(check, row, edition)
+                except ValueError as exc:  # a value the rule cannot read: never a traceback
+                    field = check.get("field") or check["fields"][-1]
+                    found = (f"rule {rule!r} cannot read the value: {exc}", field, row.get(field))
+                if found:
+                    text, field, value = found
+                    problems.append(Problem(file, text, row=line, field=field, value=value))
     return problems
+
+
+def _apply_rule(
+    check: dict[str, Any], row: dict[str, str], edition: dt.date
+) -> tuple[str, str, str | None] | None:
+    """The message, field and value of a row that breaks ``check``, or None."""
+    if check["rule"] == "ordered":
+        first, second = check["fields"]
+        a, b = row.get(first) or "", row.get(second) or ""
+        if a and b and _as_number_or_date(a) > _as_number_or_date(b):
+            return f"'{first}' ({a}) must not exceed '{second}'", second, b
+        return None
+    field = check["field"]
+    end = _period_end(row.get(field), check.get("period"))
+    if end and end > edition:
+        return (
+            f"an actual figure for a period ending {end} is after the edition date {edition}",
+            field,
+            row.get(field),
+        )
+    return None
 
 
 def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]:
@@ -360,7 +482,7 @@ def validate(data_dir: Path) -> list[Problem]:
     }
     problems += check_rules(data_dir, descriptor, broken)
     if "sources" not in broken:
-        problems += check_provenance(data_dir, descriptor)
+        problems += check_provenance(data_dir, descriptor, broken)
     if not any(p.severity == "error" for p in problems):
         problems += check_citations(data_dir, descriptor)
     return problems
@@ -370,7 +492,9 @@ def _source_fields(resource: dict[str, Any]) -> list[str]:
     return [f["name"] for f in resource["schema"]["fields"] if f["name"].endswith("source_id")]
 
 
-def check_provenance(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]:
+def check_provenance(
+    data_dir: Path, descriptor: dict[str, Any], skip: set[str] = frozenset()
+) -> list[Problem]:
     """Rules on how sources support figures, declared under the ``sources`` resource's ``checks``.
 
     - ``secondhand_quoted`` (``min``, default 2): a source with ``seen: secondhand`` (a page we
@@ -381,7 +505,8 @@ def check_provenance(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem
       is accepted only when another row states the same fact (the same primary key but for the
       source) from a source that is not generated; a claim needs one non-generated source.
 
-    Returns one :class:`Problem` per violation, located by file, CSV row and field.
+    Resources in ``skip`` (already found broken) are not read. Returns one :class:`Problem` per
+    violation, located by file, CSV row and field.
     """
     by_name = {r["name"]: r for r in descriptor["resources"]}
     sources_res = by_name.get("sources")
@@ -394,7 +519,7 @@ def check_provenance(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem
     file = _display(data_dir, sources_res["path"])
     sources = {row["source_id"]: (line, row) for line, row in _rows(data_dir, sources_res)}
     witnesses: dict[str, dict[str, str]] = {}
-    if "witnesses" in by_name and (data_dir / by_name["witnesses"]["path"]).is_file():
+    if "witnesses" in by_name and "witnesses" not in skip:
         witnesses = {
             row["witness_id"]: {**row, "seen": "direct"}
             for _, row in _rows(data_dir, by_name["witnesses"])
@@ -449,7 +574,7 @@ def check_provenance(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem
     if "generated_not_alone" in wanted:
         generated = {sid for sid, (_, row) in sources.items() if row.get("kind") == "generated"}
         for res in descriptor["resources"]:
-            if res["name"] == "sources" or not generated:
+            if res["name"] == "sources" or res["name"] in skip or not generated:
                 continue
             fields = _source_fields(res)
             if not fields:

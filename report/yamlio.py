@@ -1,7 +1,8 @@
 """Safe YAML loading for the files we own.
 
 Dates stay strings (``2025-06-12`` is not turned into a ``date``) and a
-duplicate key is an error, never a silent overwrite.
+duplicate key is an error, never a silent overwrite. Every error is one line naming the
+file, the line and the problem.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import yaml
 
 
 class YamlError(ValueError):
-    """A YAML file we own could not be read."""
+    """A YAML file we own could not be read; the message is one line: file, line, problem."""
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -50,9 +51,19 @@ def loads(text: str, name: str = "<string>") -> Any:
     except YamlError:
         raise
     except yaml.YAMLError as exc:
-        raise YamlError(f"{name}: not valid YAML: {exc}") from exc
+        raise YamlError(_one_line(exc, name)) from exc
     finally:
         loader.dispose()
+
+
+def _one_line(exc: yaml.YAMLError, name: str) -> str:
+    """``FILE, line N: not valid YAML: PROBLEM`` for a PyYAML error."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "'\\t'" in problem:
+        problem = "a tab character, which YAML does not allow for indentation (indent with spaces)"
+    where = f"{name}, line {mark.line + 1}, column {mark.column + 1}" if mark else name
+    return f"{where}: not valid YAML: {problem}"
 
 
 def load(path: Path | str) -> Any:

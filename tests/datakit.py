@@ -66,3 +66,20 @@ def cell(data: Path, table: str, column: str, row: int = 0) -> str:
 
 def row_count(data: Path, table: str) -> int:
     return len(read(data / f"{table}.csv")[1])
+
+
+def rewrite(
+    data: Path,
+    table: str,
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    lineterminator: str = "\n",
+    delimiter: str = ",",
+) -> None:
+    """Save a table again as a spreadsheet might: another encoding, BOM, line ending, separator."""
+    path = data / f"{table}.csv"
+    header, rows = read(path)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=lineterminator, delimiter=delimiter).writerows([header, *rows])
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode(encoding))
