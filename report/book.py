@@ -24,7 +24,7 @@ from typing import Any
 
 import nbformat
 
-from report import cache, data, execute, paths, toc
+from report import cache, data, execute, paths, takeaway, toc
 from report import params as params_mod
 
 #: Files and folders copied into the staging copy besides the toc's documents.
@@ -45,6 +45,7 @@ class BuildReport:
     compile_seconds: float = 0.0
     total_seconds: float = 0.0
     changed_figures: list[dict[str, Any]] = field(default_factory=list)
+    takeaway: takeaway.TakeawayReport | None = None
 
     def summary(self) -> str:
         """A human summary: time per chapter, figures changed, where the book is."""
@@ -53,6 +54,11 @@ class BuildReport:
             lines.append(f"  {result.name:<18} executed in {result.seconds:5.1f}s")
         for name in self.reused:
             lines.append(f"  {name:<18} reused (inputs unchanged)")
+        if self.takeaway is not None:
+            lines.append(
+                f"Take-away files of {self.takeaway.charts} charts: {self.takeaway.rendered} "
+                f"image(s) rendered in {self.takeaway.seconds:.1f}s, the rest reused."
+            )
         lines.append(f"Compiled in {self.compile_seconds:.1f}s; total {self.total_seconds:.1f}s.")
         if self.changed_figures:
             lines.append("Key figures changed since the last build:")
@@ -267,6 +273,17 @@ def build(
     for result, job in zip(results, todo, strict=True):
         store.record(job.name, job.source, job.parameters, result.reads, result.output)
 
+    try:
+        extras = takeaway.build(
+            stage, root, notebooks, chosen_data, build_dir / "cache" / "takeaway"
+        )
+    except takeaway.TakeawayError as exc:
+        raise BuildError(f"the charts' take-away files could not be made: {exc}") from exc
+    progress(
+        f"      take-away files: {extras.charts} charts, {extras.rendered} image(s) rendered "
+        f"({extras.seconds:.1f}s)"
+    )
+
     target = build_dir / "html"
     digest = stage_digest(stage)
     marker = build_dir / "sphinx" / "published-stage.sha256"
@@ -302,6 +319,7 @@ def build(
         compile_seconds=compile_seconds,
         total_seconds=time.perf_counter() - started,
         changed_figures=changes,
+        takeaway=extras,
     )
 
 
