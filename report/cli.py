@@ -1,4 +1,4 @@
-"""Command line: ``python -m report build | refresh | validate | params``.
+"""Command line: ``python -m report build | refresh | validate | params | pdf``.
 
 A thin layer: it parses arguments, calls the library, prints, and turns known
 failures into a clear message and a non-zero exit code.
@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--data", type=Path, default=None, metavar="DIR")
 
     sub.add_parser("params", help="list every notebook's parameters and the scenarios")
+    sub.add_parser(
+        "pdf", help="print the built book to _build/pdf/report.pdf with Debian's chromium"
+    )
     return parser
 
 
@@ -100,6 +103,18 @@ def _list_params() -> int:
     return 0
 
 
+def _pdf() -> int:
+    from report import pdf
+
+    try:
+        made = pdf.build_pdf()
+    except pdf.PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUILD
+    print(f"{made.path}: {made.pages} pages, printed in {made.seconds:.1f}s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -108,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.data)
         if args.command == "params":
             return _list_params()
+        if args.command == "pdf":
+            return _pdf()
         if args.command == "refresh":
             results = book.refresh(jobs=args.jobs, only=args.notebooks or None)
             print(f"Refreshed {len(results)} notebook(s); commit them with the data they reflect.")
