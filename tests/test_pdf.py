@@ -19,8 +19,10 @@ pytestmark = [
     pytest.mark.skipif(not Path(pdf.CHROMIUM).exists(), reason="Debian chromium missing"),
 ]
 
-#: PDF path operators that draw (fill or stroke) a path built from lines, curves or rectangles.
-PATH_OPS = re.compile(rb"(?<![A-Za-z])(?:re|l|c)\s+(?:.*?\s)?(?:f\*?|S|B\*?|b\*?|n)\b", re.S)
+#: PDF path-construction operators (line to, curve to, rectangle), as chromium writes them.
+PATH_OPS = re.compile(rb"\s(?:l|c|re)\s")
+#: PDF path-painting operators (stroke, fill).
+PAINT_OPS = re.compile(rb"\s(?:S|s|f|f\*|B|b)\s")
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +90,8 @@ def test_each_chapter_prints_its_charts_as_vector_drawings(printed, book):
     path, _ = printed
     reader = PdfReader(str(path))
     texts = page_texts(path)
+    starts = pdf.start_pages(path, toc.entries(ROOT))  # 1-based page of each toc entry
+    assert len(starts) == len(toc.entries(ROOT))
     checked = 0
     for entry in toc.entries(ROOT):
         doc = toc.document(entry, ROOT)
@@ -97,10 +101,14 @@ def test_each_chapter_prints_its_charts_as_vector_drawings(printed, book):
         for div in soup.select("div.report-chart"):
             spec = json.loads(soup.find("script", id=div["data-spec"]).string)
             title = takeaway.spec_title(spec)
-            pages = [n for n, t in enumerate(texts) if squash(title) in squash(t)]
-            assert pages, f"{entry}: chart {title!r} not in the PDF"
+            pages = [
+                n
+                for n, t in enumerate(texts)
+                if n + 1 >= starts[entry] and squash(title) in squash(t)
+            ]
+            assert pages, f"{entry}: chart {title!r} not in its chapter of the PDF"
             content = reader.pages[pages[0]].get_contents().get_data()
-            assert len(PATH_OPS.findall(content)) >= 10, (
+            assert len(PATH_OPS.findall(content)) >= 10 and PAINT_OPS.search(content), (
                 f"{entry}: chart {title!r} drawn as no paths"
             )
             resources = reader.pages[pages[0]].get("/Resources") or {}
