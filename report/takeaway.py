@@ -501,6 +501,10 @@ def sidecar(
         "parameters": parameters,
         "parameters_changed": changed,
         "rows": len(rows),
+        "computed_rows": sum(1 for r in rows if r[header.index("source_grade")] == "computed"),
+        "computed_rows_note": "Rows graded 'computed' are the report's own arithmetic (counts, "
+        "sums, projections, reference lines) on rows of the sources listed under 'sources'; "
+        "they name no source of their own.",
         "columns": [
             {"name": c, "title": titles.get(c), "unit": _units(titles, declared_units).get(c)}
             for c in columns

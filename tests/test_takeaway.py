@@ -181,8 +181,11 @@ def test_every_chart_offers_its_data_images_and_citation(book):
                 assert i in sources.index, f"{where}: unknown source {i}"
                 assert (url, kind, seen) == tuple(sources.loc[i, ["url", "kind", "seen"]]), where
                 assert i in caption_ids, f"{where}: row source {i} missing from the caption"
-        if caption_ids:
-            assert any(r["source_id"] for r in table), f"{where}: no sourced row"
+        # rows the report computed (aggregates, projections, rules) rest on the chart's sources
+        side_ids = [
+            s["source_id"] for s in json.loads(base.with_suffix(".json").read_text())["sources"]
+        ]
+        assert side_ids == charts.spec_sources(spec), where
         # images
         for ext in ("svg", "png"):
             assert base.with_suffix(f".{ext}").stat().st_size > 1_000, f"{where}.{ext}"
@@ -194,6 +197,7 @@ def test_every_chart_offers_its_data_images_and_citation(book):
         assert side["edition_date"] == edition, where
         assert side["title"] == takeaway.spec_title(spec)
         assert side["rows"] == len(table)
+        assert side["computed_rows"] == sum(r["source_grade"] == "computed" for r in table)
         declared = set(params.declared(toc.notebook(notebook, ROOT)))
         assert set(side["parameters"]) == declared - {"data_dir"}, where
         assert side["citation"].endswith(f"{entry}.html#fig-{charts.slug(label)}")
