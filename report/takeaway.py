@@ -718,6 +718,11 @@ def build(
         (data_dir / "datapackage.yaml").read_bytes(),
         (root / "_config.yml").read_bytes(),
     )
+    # Images depend only on what is drawn and on the renderer (this module, vl-convert),
+    # so a change elsewhere in the package re-renders nothing.
+    import vl_convert
+
+    renderer = _sha(Path(__file__).read_bytes(), vl_convert.__version__)
     sources = None
     units = None
     title_of_book = book_title(root)
@@ -766,7 +771,7 @@ def build(
             _write(out_dir / f"{base}.csv", csv_bytes)
             _write(out_dir / f"{base}.json", json_bytes)
             lines = source_line(spec, title_of_book, edition_words)
-            image_key = _sha(json.dumps(_static_spec(spec), sort_keys=True), *lines, context)
+            image_key = _sha(json.dumps(_static_spec(spec), sort_keys=True), *lines, renderer)
             todo.append((spec, lines, images / image_key, base))
             files += [f"{base}.{ext}" for ext in EXTENSIONS]
             keep.update(out_dir / f"{base}.{ext}" for ext in EXTENSIONS)
