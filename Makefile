@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test serve refresh validate lint bench bench-fresh setup browser clean
+.PHONY: book test serve refresh validate lint bench bench-fresh setup browser clean pdf
 
 UV_VERSION := 0.13.9
 
@@ -29,6 +29,11 @@ setup: $(STAMP)
 ## Build the book into _build/html (validate data, execute chapters with papermill, compile, publish).
 book: $(STAMP)
 	$(PY) -m report build $(ARGS)
+
+## Print the built book to _build/pdf/report.pdf (Debian's chromium); builds the book first if needed.
+pdf: $(STAMP) browser
+	test -f _build/html/index.html || $(PY) -m report build $(ARGS)
+	$(PY) -m report pdf
 
 ## Run every test: unit, data, parameters, pipeline, built HTML, browser, and nbval on the notebooks.
 test: $(STAMP) browser

@@ -25,7 +25,7 @@ from typing import Any
 
 import nbformat
 
-from report import cache, data, execute, facts, paths, toc
+from report import cache, data, execute, facts, paths, takeaway, toc
 from report import params as params_mod
 
 #: Files and folders copied into the staging copy besides the toc's documents.
@@ -46,6 +46,7 @@ class BuildReport:
     compile_seconds: float = 0.0
     total_seconds: float = 0.0
     changed_figures: list[dict[str, Any]] = field(default_factory=list)
+    takeaway: takeaway.TakeawayReport | None = None
 
     def summary(self) -> str:
         """A human summary: time per chapter, figures changed, where the book is."""
@@ -56,6 +57,11 @@ class BuildReport:
             )
         for name in self.reused:
             lines.append(f"  {name:<18} reused (inputs unchanged)")
+        if self.takeaway is not None:
+            lines.append(
+                f"Take-away files of {self.takeaway.charts} charts: {self.takeaway.rendered} "
+                f"image(s) rendered in {self.takeaway.seconds:.1f}s, the rest reused."
+            )
         lines.append(f"Compiled in {self.compile_seconds:.1f}s; total {self.total_seconds:.1f}s.")
         if self.changed_figures:
             lines.append("Key figures changed since the last build:")
@@ -351,6 +357,16 @@ def build(
             "pages disagree on a named fact; compute it once in report/facts.py:\n  "
             + "\n  ".join(conflicts)
         )
+    try:
+        extras = takeaway.build(
+            stage, root, notebooks, chosen_data, build_dir / "cache" / "takeaway"
+        )
+    except takeaway.TakeawayError as exc:
+        raise BuildError(f"the charts' take-away files could not be made: {exc}") from exc
+    progress(
+        f"      take-away files: {extras.charts} charts, {extras.rendered} image(s) rendered "
+        f"({extras.seconds:.1f}s)"
+    )
 
     target = build_dir / "html"
     digest = stage_digest(stage)
@@ -386,6 +402,7 @@ def build(
         compile_seconds=compile_seconds,
         total_seconds=time.perf_counter() - started,
         changed_figures=changes,
+        takeaway=extras,
     )
 
 

@@ -14,7 +14,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import altair as alt
@@ -163,8 +163,11 @@ def prune_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     if not datasets:
         return spec
     used = _referenced(spec, set())
+    # Source ids stay: the chart's downloads list each row's source (report.takeaway).
     pruned = {
-        name: [{k: v for k, v in row.items() if k in used} for row in rows]
+        name: [
+            {k: v for k, v in row.items() if k in used or k.endswith("source_id")} for row in rows
+        ]
         for name, rows in datasets.items()
     }
     return {**spec, "datasets": pruned}
@@ -261,10 +264,20 @@ def state_missing(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+def render(
+    spec: dict[str, Any], after_caption: Callable[[dict], str] | None = None, **_: Any
+) -> dict[str, Any]:
     """Altair renderer: a figure with an inert spec, drawn by the book's own script.
 
     Missing values read "not stated" in tooltips and mark labels (``state_missing``).
+
+    Args:
+        spec: the Vega-Lite spec Altair hands over.
+        after_caption: HTML placed under the caption, given the final spec (the chart's
+            take-away links, see ``report.takeaway.link_row``); none when not given.
+
+    Returns:
+        The output's MIME bundle: the figure as HTML, the Vega-Lite spec, a text line.
     """
     spec = prune_datasets(state_missing(_no_nan(dict(spec))))
     meta = dict(spec.get("usermeta", {}).get("report", {}))
@@ -272,12 +285,14 @@ def render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     chart_id = f"chart-{slug(meta.get('label', 'chart'))}-{digest}"
     description = spec.get("description") or meta.get("label", "chart")
     caption = _caption_html(meta)
+    extra = after_caption(spec) if after_caption else ""
     figure = (
         f'<figure class="report-figure" id="fig-{slug(meta.get("label", chart_id))}">\n'
         f'<div class="report-chart" id="{chart_id}" data-spec="{chart_id}-spec" '
         f'role="img" aria-label="{html.escape(description, quote=True)}"></div>\n'
         f'<script type="application/json" id="{chart_id}-spec">{_json_for_html(spec)}</script>\n'
         + (f"<figcaption>{caption}</figcaption>\n" if caption else "")
+        + (f"{extra}\n" if extra else "")
         + "</figure>"
     )
     title = spec.get("title")
@@ -292,11 +307,15 @@ def render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     }
 
 
-def enable() -> None:
-    """Register and enable the report's theme and renderer (idempotent)."""
+def enable(**options: Any) -> None:
+    """Register and enable the report's theme and renderer (idempotent).
+
+    Args:
+        **options: passed to ``render`` for every chart (``after_caption``).
+    """
     alt.theme.register(THEME_NAME, enable=True)(theme)
     alt.renderers.register(RENDERER_NAME, render)
-    alt.renderers.enable(RENDERER_NAME)
+    alt.renderers.enable(RENDERER_NAME, **options)
     alt.data_transformers.disable_max_rows()  # we aggregate before charting; size is tested
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m report build [--dry-run] | refresh | validate | params``.
+"""Command line: ``python -m report build [--dry-run] | refresh | validate | params | pdf``.
 
 A thin layer: it parses arguments, calls the library, prints, and turns known
 failures into a clear message and a non-zero exit code.
@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="parameters file whose scenarios to list (default: params.yaml)",
     )
+    sub.add_parser(
+        "pdf", help="print the built book to _build/pdf/report.pdf with Debian's chromium"
+    )
     return parser
 
 
@@ -113,6 +116,18 @@ def _list_params(params_file: Path | None) -> int:
     return 0
 
 
+def _pdf() -> int:
+    from report import pdf
+
+    try:
+        made = pdf.build_pdf()
+    except pdf.PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUILD
+    print(f"{made.path}: {made.pages} pages, printed in {made.seconds:.1f}s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -121,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.data)
         if args.command == "params":
             return _list_params(args.params)
+        if args.command == "pdf":
+            return _pdf()
         if args.command == "refresh":
             results = book.refresh(jobs=args.jobs, only=args.notebooks or None)
             print(f"Refreshed {len(results)} notebook(s); commit them with the data they reflect.")

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML, display
 
-from report import charts, data, figures, params, paths, toc
+from report import charts, data, figures, params, paths, takeaway, toc
 from report.sourcing import KIND_RANK, disagreements, grade_label
 
 VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
@@ -121,8 +121,8 @@ def setup(name: str, namespace: dict[str, Any]) -> Chapter:
     data_dir = Path(values.get("data_dir") or data.resolve_dir()).resolve()
     # Chapters may read only the tables declared for them; appendix pages describe them all.
     data.use(data_dir, chapter=name if source.parent.name == "chapters" else None)
-    charts.enable()
     chapter = Chapter(name=name, values=values, defaults=declared, data_dir=data_dir)
+    charts.enable(after_caption=takeaway.link_row(paths.ROOT, source, name, chapter.edition))
     display(HTML(params_note_html(chapter)))
     return chapter
 

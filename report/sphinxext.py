@@ -7,7 +7,10 @@
 - drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page even with thebe
   off: they name an unpkg.com address and declare ``THEBE_JS_URL`` twice (a console error);
 - makes a page that pastes glue from another notebook depend on that notebook, so an
-  incremental build re-renders it when the notebook changes.
+  incremental build re-renders it when the notebook changes;
+- ships every chart's take-away files (``_static/charts/``, made by ``report.takeaway``)
+  and the print edition (``report.pdf``, made by ``python -m report pdf``) when it exists;
+  ``_static/report-print.js`` tells the pages whether it does.
 """
 
 from __future__ import annotations
@@ -135,7 +138,21 @@ def _templates(cache: Path) -> Path:
     lines = [line for line in macros.splitlines() if "fontawesome.js" not in line]
     _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
     _write_if_changed(cache / "icons" / "report-icons.js", icons_script())
+    _write_if_changed(cache / "icons" / PRINT_SCRIPT, print_script(False))
     return folder
+
+
+#: The print edition in the book, and the script that says whether it is there.
+PDF_NAME = "report.pdf"
+PRINT_SCRIPT = "report-print.js"
+
+
+def print_script(available: bool) -> str:
+    """``_static/report-print.js``: where the print edition is (relative to the book's root)."""
+    value = f'"{PDF_NAME}"' if available else "null"
+    return (
+        f"/* The print edition (python -m report pdf), if built. */\nwindow.REPORT_PDF = {value};\n"
+    )
 
 
 def _config_inited(app: Any, config: Any) -> None:
@@ -156,7 +173,10 @@ def _builder_inited(app: Any) -> None:
     app.add_js_file(BUNDLE, priority=400)
     app.add_js_file("report-charts.js", priority=401)
     app.add_js_file("report-icons.js", priority=402)
+    app.add_js_file(PRINT_SCRIPT, priority=403)
+    app.add_js_file("report-takeaway.js", priority=404)
     app.add_css_file("report.css")
+    app.add_css_file("report-takeaway.css")
 
 
 def _is_thebe(script: Any) -> bool:
@@ -211,6 +231,26 @@ def _copy_data(app: Any, exception: Exception | None) -> None:
             shutil.copy2(path, target / path.name)
 
 
+def _copy_takeaway(app: Any, exception: Exception | None) -> None:
+    """Ship the charts' take-away files and, if it was printed, the print edition."""
+    import shutil
+
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    source = Path(app.srcdir) / "_takeaway" / "charts"
+    target = out / "_static" / "charts"
+    shutil.rmtree(target, ignore_errors=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    pdf = Path(app.srcdir).parent / "pdf" / PDF_NAME  # _build/pdf/report.pdf
+    if pdf.is_file():
+        shutil.copy2(pdf, out / PDF_NAME)
+    else:
+        (out / PDF_NAME).unlink(missing_ok=True)
+    (out / "_static" / PRINT_SCRIPT).write_text(print_script(pdf.is_file()), encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the extension's hooks."""
     app.connect("config-inited", _config_inited)
@@ -218,4 +258,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _html_page_context)
     app.connect("doctree-read", _doctree_read)
     app.connect("build-finished", _copy_data)
+    app.connect("build-finished", _copy_takeaway)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

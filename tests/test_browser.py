@@ -187,3 +187,43 @@ def test_text_from_the_data_is_shown_as_text_and_never_runs(browser, hostile, en
         )
         assert "onerror" in specs
     page.close()
+
+
+def test_one_charts_takeaway_links_fetch_each_file(browser, served):
+    """At 1280 px: the links under a chart's caption are reachable by keyboard, named for the
+    chart, and each one downloads its file; "Cite" opens a citation with the chart's address."""
+    import csv
+    import io
+    import json
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(f"{served}/chapters/infrastructure.html", wait_until="load")
+    figure = page.locator("figure.report-figure").first
+    title = json.loads(figure.locator("script[type='application/json']").text_content())["title"]
+    title = title["text"] if isinstance(title, dict) else title
+    links = figure.locator(".report-takeaway a[download]")
+    assert links.count() == 4
+    got = {}
+    for i in range(4):
+        link = links.nth(i)
+        assert link.evaluate("a => a.tabIndex") == 0  # in the keyboard order
+        name = link.get_attribute("aria-label")
+        assert link.inner_text() in name and title in name
+        link.focus()
+        with page.expect_download() as info:
+            page.keyboard.press("Enter")
+        path = info.value.path()
+        got[info.value.suggested_filename.rsplit(".", 1)[1]] = Path(path).read_bytes()
+    assert set(got) == {"csv", "json", "svg", "png"}
+    rows = list(csv.DictReader(io.StringIO(got["csv"].decode("utf-8"))))
+    assert rows and all(r["source_grade"] for r in rows)
+    assert json.loads(got["json"])["title"] == title
+    assert got["svg"].lstrip().startswith(b"<svg") and got["png"][:4] == b"\x89PNG"
+    summary = figure.locator("details.report-cite summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    cite = figure.locator(".report-cite-text").inner_text()
+    anchor = figure.get_attribute("id")
+    assert title in cite and f"{served}/chapters/infrastructure.html#{anchor}" in cite
+    assert figure.locator("button.report-cite-copy").is_visible()
+    page.close()

@@ -1,0 +1,154 @@
+"""The print edition: ``python -m report pdf`` prints the built book with Debian's chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import run_report
+
+from report import pdf, takeaway, toc
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(pdf.CHROMIUM).exists(), reason="Debian chromium missing"),
+]
+
+#: PDF path-construction operators (line to, curve to, rectangle), as chromium writes them.
+PATH_OPS = re.compile(rb"\s(?:l|c|re)\s")
+#: PDF path-painting operators (stroke, fill).
+PAINT_OPS = re.compile(rb"\s(?:S|s|f|f\*|B|b)\s")
+
+
+@pytest.fixture(scope="session")
+def printed(project, book):
+    """The print edition of the shared book, printed twice; yields the PDF and both page counts."""
+    from pypdf import PdfReader
+
+    counts = []
+    for _ in range(2):
+        proc = run_report(project, "pdf")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        counts.append(len(PdfReader(str(project / "_build/pdf/report.pdf")).pages))
+    return project / "_build/pdf/report.pdf", counts
+
+
+def page_texts(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(str(path)).pages]
+
+
+def titles(book: Path) -> dict[str, str]:
+    found = {}
+    for entry in toc.entries(ROOT):
+        soup = BeautifulSoup((book / f"{entry}.html").read_text(encoding="utf-8"), "html.parser")
+        found[entry] = soup.select_one("article h1").get_text(" ", strip=True).rstrip("#¶ ")
+    return found
+
+
+def squash(text: str) -> str:
+    """Text compared without spaces and typographic variants (PDF text extraction splits words)."""
+    return re.sub(r"[\s\u00ad]+", "", text).replace("’", "'").replace("‘", "'")
+
+
+def test_the_pdf_has_every_page_title_in_order_and_the_landing_figures(printed, book):
+    path, counts = printed
+    assert path.is_file() and path.stat().st_size > 50_000
+    assert counts[0] == counts[1], f"page count changed between two runs: {counts}"
+    texts = page_texts(path)
+    whole = squash(" ".join(texts))
+    # cover and contents
+    assert squash(takeaway.book_title(ROOT)) in squash(texts[0])
+    assert "Edition" in texts[0] and "cut-off" in texts[0]
+    assert "Contents" in texts[1]
+    # every page's title, in the order of _toc.yml, after the contents
+    position = len(squash(texts[0] + texts[1]))
+    for entry, title in titles(book).items():
+        found = whole.find(squash(title), position)
+        assert found >= 0, f"{entry}: title {title!r} missing or out of order"
+        position = found
+    # the landing page's key figures (bold values of its list-table)
+    index = BeautifulSoup((book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    figures = [s.get_text(" ", strip=True) for s in index.select("article table strong")]
+    assert len(figures) >= 5
+    for value in figures:
+        assert squash(value) in whole, f"key figure {value!r} missing from the PDF"
+    # page numbers in the footers and in the contents
+    assert texts[5].strip().endswith("6")
+    assert re.search(r"Labs.*?\d+", texts[1])
+
+
+def test_each_chapter_prints_its_charts_as_vector_drawings(printed, book):
+    from pypdf import PdfReader
+
+    path, _ = printed
+    reader = PdfReader(str(path))
+    texts = page_texts(path)
+    starts = pdf.start_pages(path, toc.entries(ROOT))  # 1-based page of each toc entry
+    assert len(starts) == len(toc.entries(ROOT))
+    checked = 0
+    for entry in toc.entries(ROOT):
+        doc = toc.document(entry, ROOT)
+        if doc.suffix != ".ipynb":
+            continue
+        soup = BeautifulSoup((book / f"{entry}.html").read_text(encoding="utf-8"), "html.parser")
+        for div in soup.select("div.report-chart"):
+            spec = json.loads(soup.find("script", id=div["data-spec"]).string)
+            title = takeaway.spec_title(spec)
+            pages = [
+                n
+                for n, t in enumerate(texts)
+                if n + 1 >= starts[entry] and squash(title) in squash(t)
+            ]
+            assert pages, f"{entry}: chart {title!r} not in its chapter of the PDF"
+            content = reader.pages[pages[0]].get_contents().get_data()
+            assert len(PATH_OPS.findall(content)) >= 10 and PAINT_OPS.search(content), (
+                f"{entry}: chart {title!r} drawn as no paths"
+            )
+            resources = reader.pages[pages[0]].get("/Resources") or {}
+            xobjects = resources.get("/XObject") or {}
+            images = [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
+            assert not images, f"{entry}: chart {title!r} printed as a bitmap"
+            checked += 1
+    assert checked >= 20
+
+
+def test_code_and_navigation_are_left_out_and_links_kept(printed):
+    from pypdf import PdfReader
+
+    path, _ = printed
+    reader = PdfReader(str(path))
+    whole = " ".join(page_texts(path))
+    for needle in (
+        "ch = setup(",
+        "import pandas",
+        "glue_text(",
+        "Skip to main content",
+        "Download this page",
+        "Take it with you",
+        "Data (CSV)",
+        "Copy citation",
+    ):
+        assert needle not in whole, f"{needle!r} printed"
+    uris, internal = set(), 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            if action.get("/URI"):
+                uris.add(str(action["/URI"]))
+            elif annot.get_object().get("/Dest") is not None or action.get("/D") is not None:
+                internal += 1
+    assert any(u.startswith("https://www.sec.gov/") for u in uris), "source links lost"
+    assert not any(u.startswith("file:") for u in uris), "links into the build folder"
+    assert internal >= len(toc.entries(ROOT)), "contents and cross-references not linked"
+
+
+def test_the_book_offers_the_pdf(printed, book):
+    assert (book / "report.pdf").read_bytes() == printed[0].read_bytes()
+    assert '"report.pdf"' in (book / "_static" / "report-print.js").read_text(encoding="utf-8")
