@@ -415,3 +415,13 @@ def test_screenshots(browser, served, shot, size, scheme):
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
     page.close()
+
+
+def test_search_button_is_named_by_what_it_shows(book):
+    from report.sphinxext import search_button_template
+
+    assert 'aria-label="' not in search_button_template().split(">", 1)[0]
+    for entry in toc.entries(ROOT):
+        for button in soup_of(book, entry).select("button.search-button-field"):
+            assert not button.has_attr("aria-label"), entry
+            assert "Search" in button.get_text(" ", strip=True)
