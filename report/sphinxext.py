@@ -161,7 +161,8 @@ def _templates(cache: Path) -> Path:
     macros = (_theme_static() / "webpack-macros.html").read_text(encoding="utf-8")
     lines = [line for line in macros.splitlines() if "fontawesome.js" not in line]
     _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
-    _write_if_changed(folder / "components" / "search-button-field.html", search_button_template())
+    # The theme puts its components folder on the template path: same name, earlier folder.
+    _write_if_changed(folder / "search-button-field.html", search_button_template())
     _write_if_changed(cache / "icons" / "report-icons.js", icons_script())
     return folder
 
