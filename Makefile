@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test serve refresh validate lint bench bench-fresh setup browser clean pdf
+.PHONY: book test serve refresh validate lint bench bench-fresh setup browser axe clean pdf
 
 UV_VERSION := 0.13.9
 
@@ -36,7 +36,7 @@ pdf: $(STAMP) browser
 	$(PY) -m report pdf
 
 ## Run every test: unit, data, parameters, pipeline, built HTML, browser, and nbval on the notebooks.
-test: $(STAMP) browser
+test: $(STAMP) browser axe
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup tests
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg chapters appendix
 
@@ -45,6 +45,16 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+## axe-core for the accessibility check, pinned in tests/axe/package-lock.json.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null; fi; }
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 serve:
 	$(PY) -m http.server --directory _build/html 8000

@@ -2,7 +2,8 @@
 
 ``ch = setup("infrastructure", globals())`` right after the parameters cell checks the
 parameters against the notebook's declaration, points the data loader at ``data_dir``,
-enables the chart theme and renderer, and shows the "parameters of this edition" note.
+enables the chart theme and renderer, and shows the collapsed "How this chapter was run" note
+(the book moves it below the chapter's key figures).
 """
 
 from __future__ import annotations
@@ -87,11 +88,18 @@ def _fmt_value(value: Any) -> str:
 
 
 def params_note_html(chapter: Chapter) -> str:
-    """The small note at the top of a chapter: its parameters, marked where changed."""
+    """The chapter's parameters, collapsed under "How this chapter was run".
+
+    A ``<details>`` element, closed by default; its summary names any parameter that differs
+    from the notebook's default, so a non-default edition is visible without opening it.
+    """
     rows = []
+    changed_names = []
     for name, spec in chapter.defaults.items():
         value = chapter.values[name]
         changed = value != spec.default
+        if changed:
+            changed_names.append(f"{name} = {_fmt_value(value)}")
         mark = (
             f' <span class="report-param-changed">changed; default {html.escape(_fmt_value(spec.default))}</span>'
             if changed
@@ -102,10 +110,20 @@ def params_note_html(chapter: Chapter) -> str:
             f'{mark} <span class="report-param-help">{html.escape(spec.help)}</span></li>'
         )
     edition = figures.date(chapter.edition)
+    if changed_names:
+        state = (
+            '<span class="report-param-changed">not the defaults: '
+            f"{html.escape('; '.join(changed_names))}</span>"
+        )
+    else:
+        state = '<span class="report-params-state">default parameters</span>'
     return (
-        '<aside class="report-params" aria-label="Parameters of this edition">'
-        f'<p class="report-params-title">Parameters of this edition · data edition of {edition}</p>'
-        f"<ul>{''.join(rows)}</ul></aside>"
+        '<aside class="report-params" aria-label="How this chapter was run">'
+        '<details class="report-params-details"><summary>'
+        f'<span class="report-params-title">How this chapter was run</span> · data edition of {edition} · {state}'
+        "</summary>"
+        f"<p>Parameters of this edition (change one with <code>python -m report build --param {html.escape(chapter.name)}.NAME=VALUE</code>):</p>"
+        f"<ul>{''.join(rows)}</ul></details></aside>"
     )
 
 

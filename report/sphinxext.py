@@ -3,7 +3,7 @@
 - ships the Vega / Vega-Lite / Vega-Embed JavaScript once, as ``_static/vega-bundle.js``,
   made from vl-convert's bundle at the versions Altair expects, wrapped in a function
   scope (its top-level ``const`` names clash with Sphinx's ``doctools.js`` otherwise);
-- adds the report's chart script and stylesheet;
+- adds the report's chart and table scripts and its stylesheet;
 - drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page even with thebe
   off: they name an unpkg.com address and declare ``THEBE_JS_URL`` twice (a console error);
 - makes a page that pastes glue from another notebook depend on that notebook, so an
@@ -11,6 +11,11 @@
 - ships every chart's take-away files (``_static/charts/``, made by ``report.takeaway``)
   and the print edition (``report.pdf``, made by ``python -m report pdf``) when it exists;
   ``_static/report-print.js`` tells the pages whether it does.
+- puts the reader first: a chapter's collapsed "How this chapter was run" note moves below its
+  key figures, its key figures link to the chapter's list of sources, and that list is
+  labelled ``<chapter>-sources`` for links from other pages;
+- gives the theme's search button an accessible name that contains its visible text
+  (axe-core's ``label-content-name-mismatch``: the theme labels "Search Ctrl+K" as "Search").
 """
 
 from __future__ import annotations
@@ -131,12 +136,36 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def search_button_template() -> str:
+    """The theme's search button without its ``aria-label``.
+
+    The button shows "Search" and the shortcut "Ctrl+K" but is labelled "Search" only, which
+    axe-core reports as ``label-content-name-mismatch`` (serious). Without the label its name
+    comes from what it shows, and the shortcut is announced through ``aria-keyshortcuts``.
+    """
+    import re
+
+    path = _theme_static().parent / "components" / "search-button-field.html"
+    text = path.read_text(encoding="utf-8")
+    fixed = re.sub(r'\s+aria-label="[^"]*"', "", text, count=1)
+    fixed = fixed.replace("<button ", '<button aria-keyshortcuts="Control+K" ', 1)
+    if fixed == text or "aria-label" in fixed.split(">", 1)[0]:
+        raise RuntimeError(f"the theme's search button changed; review {path}")
+    return fixed
+
+
 def _templates(cache: Path) -> Path:
-    """The theme's asset macros without its Font Awesome script (replaced by inline icons)."""
+    """The theme's templates we override: asset macros and search button.
+
+    The asset macros lose the Font Awesome script (replaced by inline icons); the search
+    button loses its mismatched label.
+    """
     folder = cache / "templates"
     macros = (_theme_static() / "webpack-macros.html").read_text(encoding="utf-8")
     lines = [line for line in macros.splitlines() if "fontawesome.js" not in line]
     _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
+    # The theme puts its components folder on the template path: same name, earlier folder.
+    _write_if_changed(folder / "search-button-field.html", search_button_template())
     _write_if_changed(cache / "icons" / "report-icons.js", icons_script())
     _write_if_changed(cache / "icons" / PRINT_SCRIPT, print_script(False))
     return folder
@@ -175,6 +204,7 @@ def _builder_inited(app: Any) -> None:
     app.add_js_file("report-icons.js", priority=402)
     app.add_js_file(PRINT_SCRIPT, priority=403)
     app.add_js_file("report-takeaway.js", priority=404)
+    app.add_js_file("report-tables.js", priority=405)
     app.add_css_file("report.css")
     app.add_css_file("report-takeaway.css")
 
@@ -198,6 +228,75 @@ def _doctree_read(app: Any, doctree: Any) -> None:
     for node in doctree.findall(PendingGlueReference):
         source = env.doc2path(node.refdoc)
         env.note_dependency(str(source))
+    reader_first(doctree)
+    _label_sources(app, doctree)
+
+
+def _label_sources(app: Any, doctree: Any) -> None:
+    """Name a chapter's "Sources" section ``<chapter>-sources`` for ``{ref}`` links.
+
+    The landing page links each key figure to the sources of its chapter; MyST's heading
+    anchors are not registered for notebooks, so the label is added here.
+    """
+    from docutils import nodes
+
+    docname = app.env.docname
+    for section in doctree.findall(nodes.section):
+        if "sources" in section.get("ids", []) and docname.startswith("chapters/"):
+            name = f"{docname.split('/', 1)[1]}-sources"
+            std = app.env.get_domain("std")
+            std.anonlabels[name] = (docname, "sources")
+            std.labels[name] = (docname, "sources", section[0].astext())
+            break
+
+
+def _raw_html(node: Any) -> str:
+    from docutils import nodes
+
+    return "".join(n.astext() for n in node.findall(nodes.raw) if "html" in n.get("format", ""))
+
+
+def _cells(doctree: Any) -> list[Any]:
+    from docutils import nodes
+
+    return [n for n in doctree.findall(nodes.container) if "cell" in n.get("classes", [])]
+
+
+#: What a key-figures block gets: a link to the chapter's list of sources.
+KF_SOURCES = (
+    '<p class="report-kf-sources"><a href="#sources">Sources of these figures</a>: every page '
+    "the chapter's rows cite, graded; each chart's caption lists the sources of its rows.</p>"
+)
+
+
+def reader_first(doctree: Any) -> None:
+    """Put a chapter's opening in the reader's order, and link its key figures to sources.
+
+    The order: question, short answer, key figures, then the collapsed parameters note.
+
+    The notebook shows the parameters note first (its ``setup`` cell runs first); only the
+    built page is reordered, so the notebook and its outputs stay as papermill wrote them.
+    """
+    from docutils import nodes
+
+    cells = _cells(doctree)
+    params = next((c for c in cells if 'class="report-params"' in _raw_html(c)), None)
+    figures = next((c for c in cells if 'class="report-key-figures"' in _raw_html(c)), None)
+    if figures is not None and any(
+        "sources" in s.get("ids", []) for s in doctree.findall(nodes.section)
+    ):
+        for raw in figures.findall(nodes.raw):
+            if (
+                'class="report-key-figures"' in raw.astext()
+                and "report-kf-sources" not in raw.astext()
+            ):
+                text = raw.astext().replace("</section>", KF_SOURCES + "</section>", 1)
+                raw.replace_self(nodes.raw(text, text, format="html"))
+                break
+    if params is None or figures is None or params is figures:
+        return
+    params.parent.remove(params)
+    figures.parent.insert(figures.parent.index(figures) + 1, params)
 
 
 class VegaLiteInBook:

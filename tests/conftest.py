@@ -78,9 +78,16 @@ def project(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def book(project) -> Path:
-    """The built HTML book of the default edition."""
-    return project / "_build" / "html"
+def book(request) -> Path:
+    """The built HTML book of the default edition.
+
+    ``REPORT_TEST_BOOK=_build/html`` reuses a book already built (to iterate on the HTML
+    and browser tests without a fresh build); by default a committed copy is built.
+    """
+    reuse = os.environ.get("REPORT_TEST_BOOK")
+    if reuse:
+        return Path(reuse).resolve()
+    return request.getfixturevalue("project") / "_build" / "html"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -170,7 +170,7 @@ def sensitivity_chart(
         height=280,
         title=alt.Title(
             "What the price implies about Scale AI's value",
-            subtitle="Amount ÷ stake; black point: this edition's parameters; dashed: the previous priced round",
+            subtitle="Amount ÷ stake; large point: this edition's parameters; dashed: the previous priced round",
         ),
         description=(
             "Line chart of Scale AI's implied valuation as a function of the stake bought, one line "

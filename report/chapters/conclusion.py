@@ -12,8 +12,11 @@ from report.chapters.infrastructure import capex_series as capex_series
 from report.chapters.infrastructure import check_basis as check_basis
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import with_midpoints as with_midpoints
-from report.charts import level_rule
+from report.charts import GREYS, colour_name, level_rule
 from report.sourcing import preferred
+
+#: Colours of the projection chart (named in its subtitle through ``colour_name``).
+ACTUAL, GUIDED, PROJECTED = "#0072B2", "#E69F00", "#D55E00"
 
 POINTS = ("low", "mid", "high")
 
@@ -121,7 +124,7 @@ def projection_chart(
     x_axis = alt.X("fiscal_year:O", title="Fiscal year", scale=alt.Scale(domain=years))
     actual = (
         alt.Chart(history)
-        .mark_bar(color="#0072B2")
+        .mark_bar(color=ACTUAL)
         .encode(
             x=x_axis,
             y=alt.Y("usd_bn:Q", title="Capital expenditures (USD bn)"),
@@ -134,7 +137,7 @@ def projection_chart(
     )
     guided = (
         alt.Chart(ranges)
-        .mark_rule(strokeWidth=8, color="#E69F00")
+        .mark_rule(strokeWidth=8, color=GUIDED)
         .encode(
             x=x_axis,
             y="low_usd_bn:Q",
@@ -149,7 +152,7 @@ def projection_chart(
     )
     projected = (
         alt.Chart(path)
-        .mark_line(strokeDash=[6, 4], point=True, color="#D55E00")
+        .mark_line(strokeDash=[6, 4], point=True, color=PROJECTED)
         .encode(
             x=x_axis,
             y="usd_bn:Q",
@@ -166,7 +169,12 @@ def projection_chart(
         height=320,
         title=alt.Title(
             "Where the spending is heading: our projection, not a forecast",
-            subtitle="Blue: actual. Orange: Meta's latest guidance. Red dashes: our scenario. Grey: the article's threshold.",
+            subtitle=(
+                f"{colour_name(ACTUAL).capitalize()}: actual. "
+                f"{colour_name(GUIDED).capitalize()}: Meta's latest guidance. "
+                f"{colour_name(PROJECTED).capitalize()} dashes: our scenario. "
+                f"{colour_name(GREYS[1]).capitalize()}: the article's threshold."
+            ),
         ),
         description=(
             "Chart of Meta's actual capital expenditures by year, its latest guidance range, and a "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import YEAR_AXIS, edition_rule, top_rows
+from report.charts import YEAR_AXIS, colour_name, edition_rule, top_rows
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -156,7 +156,10 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
         height=max(140, 36 * len(developers)),
         title=alt.Title(
             "Open weights, then closed models, then both",
-            subtitle="Each mark is a model; green: weights published, red: closed",
+            subtitle=(
+                f"Each mark is a model; {colour_name(OPENNESS_COLOURS['Open weights'])}: weights "
+                f"published, {colour_name(OPENNESS_COLOURS['Closed'])}: closed"
+            ),
         ),
         description=(
             "Timeline of AI model releases by developer, Meta's first, coloured by whether the "

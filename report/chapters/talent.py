@@ -7,6 +7,7 @@ import re
 import altair as alt
 import pandas as pd
 
+from report.charts import colour_name
 from report.figures import months_between
 
 STATUS_LABELS = {
@@ -262,7 +263,8 @@ def pay_chart(rows: pd.DataFrame) -> alt.LayerChart:
             "Reported pay: Meta's offers beside other labs' pay",
             subtitle=[
                 "Circles: Meta's offers (multi-year totals as reported); squares: pay at other labs.",
-                "Periods differ (see tooltips). Red: denied by the company or the person.",
+                "Periods differ (see tooltips). "
+                f"{colour_name(STATUS_COLOURS[3]).capitalize()}: denied by the company or the person.",
             ],
         ),
         description=(

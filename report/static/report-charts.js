@@ -1,8 +1,30 @@
-/* Draw every chart of the page with the Vega-Embed bundled with the book (no network). */
+/* Draw every chart of the page with the Vega-Embed bundled with the book (no network).
+   Charts fit the width they are drawn at, redraw when their column changes width (a window
+   resize, a sidebar opened or closed) and when the reader switches light or dark mode. */
 (function () {
   "use strict";
   // Average glyph width as a share of the font size (sans-serif; a little generous).
   var GLYPH = 0.56;
+  // Width changes smaller than this (px) do not redraw a chart.
+  var SLACK = 2;
+  // Dark mode: the theme's greys and black, lightened; the palette's hues stay as they are,
+  // so wording that names a colour ("blue: actual") stays true in both modes.
+  var DARK = {
+    "#000000": "#f2f2f2",
+    "black": "#f2f2f2",
+    "#222222": "#ececec",
+    "#333333": "#dcdcdc",
+    "#5f6368": "#b8bcc0",
+    "#666666": "#c4c4c4",
+    "#777777": "#a6a6a6",
+    "#888888": "#a6a6a6",
+    "#999999": "#b0b0b0",
+    "#d9d9d9": "#3d3d3d"
+  };
+
+  function isDark() {
+    return document.documentElement.dataset.theme === "dark";
+  }
   function wrapLine(text, maxChars) {
     var words = String(text).split(/\s+/), lines = [], line = "";
     words.forEach(function (word) {
@@ -31,9 +53,36 @@
       capLabels(value, limit);
     });
   }
-  /* Fit a spec to the width it is drawn at: titles and subtitles wrap instead of
-     running off the chart, and on a narrow screen legends stack their entries. */
-  function fit(spec, width) {
+  /* Dark mode: every colour literal of the spec (config, marks, scale ranges; not the data)
+     that is one of the theme's greys or black becomes its light counterpart. */
+  function darken(node) {
+    if (Array.isArray(node)) {
+      node.forEach(function (v, i) {
+        if (typeof v === "string" && DARK[v.toLowerCase()]) node[i] = DARK[v.toLowerCase()];
+        else darken(v);
+      });
+      return node;
+    }
+    if (!node || typeof node !== "object") return node;
+    Object.keys(node).forEach(function (key) {
+      if (key === "datasets" || key === "usermeta" || key === "data") return;
+      var v = node[key];
+      if (typeof v === "string" && DARK[v.toLowerCase()]) node[key] = DARK[v.toLowerCase()];
+      else darken(v);
+    });
+    return node;
+  }
+  function darkConfig(cfg) {
+    // Vega's own defaults are black: titles, text marks, legend symbols of shape legends.
+    cfg.title = Object.assign({ color: "#ececec", subtitleColor: "#b8bcc0" }, cfg.title || {});
+    cfg.text = Object.assign({ color: "#ececec" }, cfg.text || {});
+    cfg.legend = Object.assign({ symbolBaseFillColor: "#c4c4c4", symbolBaseStrokeColor: "#c4c4c4" }, cfg.legend || {});
+    cfg.axis = Object.assign({ labelColor: "#dcdcdc", titleColor: "#dcdcdc" }, cfg.axis || {});
+  }
+  /* Fit a spec to the width it is drawn at: titles and subtitles wrap instead of running
+     off the chart, axis labels thin out instead of colliding, and on a narrow screen
+     legends stack their entries. */
+  function fit(spec, width, dark) {
     var cfg = spec.config || (spec.config = {});
     var titleCfg = cfg.title || {};
     var title = spec.title;
@@ -42,11 +91,17 @@
       if (title.text) title.text = wrap(title.text, width, titleCfg.fontSize || 15);
       if (title.subtitle) title.subtitle = wrap(title.subtitle, width, titleCfg.subtitleFontSize || 12);
     }
+    var axis = cfg.axis || (cfg.axis = {});
+    if (axis.labelOverlap === undefined) axis.labelOverlap = "greedy";
+    if (axis.labelSeparation === undefined) axis.labelSeparation = 6;
     if (width > 0 && width < 640) {
-      // On a narrow screen long category labels give up space to the plot.
+      // On a narrow screen long category labels give up space to the plot, and
+      // quantitative axes get fewer ticks.
       capLabels(spec, Math.max(90, Math.floor(width * 0.38)));
       var axisY = cfg.axisY || (cfg.axisY = {});
       axisY.labelLimit = Math.min(axisY.labelLimit || 180, Math.floor(width * 0.38));
+      var axisQ = cfg.axisQuantitative || (cfg.axisQuantitative = {});
+      if (axisQ.tickCount === undefined) axisQ.tickCount = Math.max(3, Math.floor(width / 90));
     }
     if (width > 0) {
       // Legends at the bottom stack one above the other and wrap their entries
@@ -56,6 +111,10 @@
       legend.layout = { bottom: { direction: "vertical", anchor: "start", margin: 8, bounds: "full" } };
       if (legend.columns === undefined) legend.columns = columns;
       legend.labelLimit = Math.min(legend.labelLimit || 260, Math.floor(width / columns) - 40);
+    }
+    if (dark) {
+      darken(spec);
+      darkConfig(cfg);
     }
     return spec;
   }
@@ -91,34 +150,79 @@
     })(node);
     return changed;
   }
-  function render(el, spec, attempts) {
-    return window.vegaEmbed(el, spec, { actions: false, renderer: "svg" }).then(function (result) {
+  function render(el, spec, attempts, dark) {
+    var options = { actions: false, renderer: "svg", tooltip: { theme: dark ? "dark" : "light" } };
+    return window.vegaEmbed(el, spec, options).then(function (result) {
       if (attempts > 0 && overflow(el) > 2 && narrower(spec)) {
         result.finalize();
-        return render(el, spec, attempts - 1);
+        return render(el, spec, attempts - 1, dark);
       }
       return result;
     });
   }
-  function draw(el) {
-    if (el.dataset.drawn) return;
-    el.dataset.drawn = "pending";
+  var views = new WeakMap();
+  function draw(el, force) {
+    if (el.dataset.drawn && !force) return;
     var specEl = document.getElementById(el.dataset.spec);
     if (!specEl || typeof window.vegaEmbed !== "function") {
       el.textContent = "This chart could not be drawn (its data or the chart library is missing).";
       el.dataset.drawn = "error";
       return;
     }
-    var spec = fit(JSON.parse(specEl.textContent), el.clientWidth);
-    render(el, spec, 4)
-      .then(function () { el.dataset.drawn = "yes"; })
+    var width = el.clientWidth, dark = isDark();
+    var token = (Number(el.dataset.generation) || 0) + 1;
+    el.dataset.generation = String(token);
+    el.dataset.drawn = "pending";
+    el.dataset.width = String(width);
+    el.dataset.mode = dark ? "dark" : "light";
+    var previous = views.get(el);
+    if (previous) { previous.finalize(); views.delete(el); }
+    // Keep the height while redrawing, so the page does not jump.
+    if (force && el.offsetHeight) el.style.minHeight = el.offsetHeight + "px";
+    var spec = fit(JSON.parse(specEl.textContent), width, dark);
+    render(el, spec, 4, dark)
+      .then(function (result) {
+        if (el.dataset.generation !== String(token)) { result.finalize(); return; }
+        views.set(el, result);
+        el.style.minHeight = "";
+        el.dataset.drawn = "yes";
+        // The column may have changed while this chart was drawing.
+        if (Math.abs(el.clientWidth - width) > SLACK || isDark() !== dark) schedule(el);
+      })
       .catch(function (err) {
+        if (el.dataset.generation !== String(token)) return;
         el.dataset.drawn = "error";
         el.textContent = "This chart could not be drawn: " + err.message;
       });
   }
+  var timers = new WeakMap();
+  function schedule(el) {
+    clearTimeout(timers.get(el));
+    el.dataset.drawn = "pending";
+    timers.set(el, setTimeout(function () { draw(el, true); }, 120));
+  }
+  function charts() {
+    return document.querySelectorAll("div.report-chart[data-spec]");
+  }
   function drawAll() {
-    document.querySelectorAll("div.report-chart[data-spec]").forEach(draw);
+    charts().forEach(function (el) { draw(el); });
+    if (typeof ResizeObserver === "function") {
+      var observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var el = entry.target;
+          if (!el.dataset.width || el.dataset.drawn === "error") return;
+          if (Math.abs(el.clientWidth - Number(el.dataset.width)) > SLACK) schedule(el);
+        });
+      });
+      charts().forEach(function (el) { observer.observe(el); });
+    }
+    // The theme's light/dark switch sets data-theme on <html>: redraw in the new colours.
+    new MutationObserver(function () {
+      var mode = isDark() ? "dark" : "light";
+      charts().forEach(function (el) {
+        if (el.dataset.mode && el.dataset.mode !== mode && el.dataset.drawn !== "error") schedule(el);
+      });
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
