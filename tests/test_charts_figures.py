@@ -197,7 +197,8 @@ def test_unused_columns_are_pruned_from_the_embedded_data():
         re.search(r'<script type="application/json"[^>]*>(.*)</script>', page).group(1)
     )
     rows = next(iter(spec["datasets"].values()))
-    assert set(rows[0]) == {"x", "y", "calc_input"}
+    # source_id stays: the chart's take-away CSV gives each row's source
+    assert set(rows[0]) == {"x", "y", "calc_input", "source_id"}
     assert "secret_note" not in page
 
 

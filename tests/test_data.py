@@ -192,7 +192,9 @@ def test_long_lists_are_capped_with_a_count():
 def test_an_uncited_source_is_a_warning_not_an_error(tmp_path):
     copy = dk.copy_data(tmp_path / "uncited")
     dk.append_raw(
-        copy, "sources", "lonely-source,A page,Someone,https://example.org/a,,2026-11-29,news,direct,,\n"
+        copy,
+        "sources",
+        "lonely-source,A page,Someone,https://example.org/a,,2026-11-29,news,direct,,\n",
     )
     problems = validate(copy)
     assert [p.severity for p in problems] == ["warning"]

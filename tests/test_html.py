@@ -81,12 +81,16 @@ def test_every_chart_has_a_valid_spec_title_description_tooltip_and_caption(book
 
 
 def test_chart_ids_are_unique_and_stable(book):
-    seen = set()
-    for soup in pages(book).values():
-        for div in soup.select("div.report-chart"):
-            assert div["id"] not in seen
+    """Unique on each page; a chart shown on two pages (a glued copy) is the same chart."""
+    seen: dict[str, str] = {}
+    for entry, soup in pages(book).items():
+        on_page = set()
+        for div, spec in chart_specs(soup):
+            assert div["id"] not in on_page, f"{entry}: {div['id']} twice"
             assert not div["id"].startswith("altair-viz-")
-            seen.add(div["id"])
+            on_page.add(div["id"])
+            text = json.dumps(spec, sort_keys=True)
+            assert seen.setdefault(div["id"], text) == text, f"{div['id']} differs between pages"
 
 
 def test_code_is_hidden_and_parameters_show_as_a_note(book):
