@@ -124,6 +124,25 @@ class KeyFigure:
     value: str
     detail: str = ""
     raw: Any = field(default=None, repr=False)
+    #: The date of the newest data row the figure rests on (a date-like value, or a ready
+    #: string such as ``"Q2 2026"``). Shown on the card as "as of ..." and glued as
+    #: ``<name>-as-of``, so a stale number never reads as current.
+    as_of: Any = None
+    #: The precision of ``as_of`` when it is a date: day | month | quarter | year.
+    as_of_precision: str = "day"
+
+    @property
+    def as_of_text(self) -> str:
+        """``as_of`` in words (``28 January 2026``, ``Q2 2026``), or ``""`` when not given."""
+        if self.as_of is None or (isinstance(self.as_of, float) and math.isnan(self.as_of)):
+            return ""
+        if isinstance(self.as_of, str) and not _looks_iso(self.as_of):
+            return self.as_of
+        return date(self.as_of, self.as_of_precision)
+
+
+def _looks_iso(text: str) -> bool:
+    return len(text) >= 4 and text[:4].isdigit() and (len(text) == 4 or text[4] == "-")
 
 
 def glue_text(name: str, text: str) -> None:
@@ -140,6 +159,11 @@ def key_figures_html(figures: list[KeyFigure], heading: str = "Key figures") -> 
         f'<div class="report-kf-value">{html.escape(f.value)}</div>'
         f'<div class="report-kf-label">{html.escape(f.label)}</div>'
         + (f'<div class="report-kf-detail">{html.escape(f.detail)}</div>' if f.detail else "")
+        + (
+            f'<div class="report-kf-asof">as of {html.escape(f.as_of_text)}</div>'
+            if f.as_of_text
+            else ""
+        )
         + "</div>"
         for f in figures
     )
@@ -155,6 +179,8 @@ def show_key_figures(figures: list[KeyFigure], heading: str = "Key figures") -> 
 
     for fig in figures:
         glue_text(fig.name, fig.value)
+        if fig.as_of_text:
+            glue_text(f"{fig.name}-as-of", fig.as_of_text)
     display(HTML(key_figures_html(figures, heading)))
 
 

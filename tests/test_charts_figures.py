@@ -144,6 +144,18 @@ def test_other_formats():
 def test_key_figures_block_escapes_text():
     block = figures.key_figures_html([figures.KeyFigure("k", "<label>", "<v>", "<d>")])
     assert "<label>" not in block and "&lt;v&gt;" in block and 'aria-label="Key figures"' in block
+    assert "report-kf-asof" not in block  # no date given, no "as of" line
+
+
+def test_key_figure_as_of_reads_the_date_at_its_precision():
+    def card(**kw):
+        return figures.key_figures_html([figures.KeyFigure("k", "label", "1", **kw)])
+
+    assert "as of 30 June 2026<" in card(as_of=pd.Timestamp("2026-06-30"))
+    assert "as of Q2 2026<" in card(as_of="2026-06-30", as_of_precision="quarter")
+    assert "as of July 2025<" in card(as_of="2025-07-01", as_of_precision="month")
+    assert "as of fiscal 2025 &amp; 2026<" in card(as_of="fiscal 2025 & 2026")
+    assert figures.KeyFigure("k", "l", "1", as_of=float("nan")).as_of_text == ""
 
 
 def test_every_claim_has_a_verdict_a_source_and_an_existing_chapter():
