@@ -33,6 +33,19 @@ def add_row(copy, table, **values):
     return len(rows) + 2  # the CSV row a person sees (header is row 1)
 
 
+def add_cash_flow(copy, source_id, metric="buybacks", value="4.2", year=2019):
+    """Append one cash-flow row for fiscal ``year`` citing ``source_id``; its spreadsheet row."""
+    return add_row(
+        copy,
+        "cash_flow",
+        period=f"FY{year}",
+        period_end=f"{year}-12-31",
+        metric=metric,
+        value_usd_bn=value,
+        source_id=source_id,
+    )
+
+
 def errors(copy):
     return [p for p in validate(copy) if p.severity == "error"]
 
@@ -57,15 +70,7 @@ def test_grades_are_the_documented_scale():
 def test_a_generated_page_as_sole_support_is_refused(tmp_path):
     copy = dk.copy_data(tmp_path / "gen")
     add_source(copy, "ai-summary", kind="generated")
-    line = add_row(
-        copy,
-        "cash_flow",
-        period="FY2018",
-        period_end="2018-12-31",
-        metric="buybacks",
-        value_usd_bn="4.2",
-        source_id="ai-summary",
-    )
+    line = add_cash_flow(copy, "ai-summary", year=2018)
     found = errors(copy)
     assert len(found) == 1, found
     problem = found[0]
@@ -102,24 +107,8 @@ def test_a_second_hand_figure_quoted_by_one_document_is_refused(tmp_path):
     copy = dk.copy_data(tmp_path / "one")
     add_source(copy, "quoter-a")
     add_source(copy, "primary-10q", kind="filing", seen="secondhand", quoted_by="quoter-a")
-    add_row(
-        copy,
-        "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
-        metric="buybacks",
-        value_usd_bn="4.2",
-        source_id="primary-10q",
-    )
-    add_row(
-        copy,
-        "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
-        metric="dividends",
-        value_usd_bn="0",
-        source_id="quoter-a",
-    )
+    add_cash_flow(copy, "primary-10q")
+    add_cash_flow(copy, "quoter-a", "dividends", "0")
     found = errors(copy)
     assert len(found) == 1 and found[0].file.endswith("sources.csv")
     assert found[0].field == "quoted_by" and "at least 2 independent" in found[0].rule
@@ -132,33 +121,9 @@ def test_a_second_hand_figure_quoted_by_two_independent_documents_is_accepted(tm
     add_source(
         copy, "primary-10q", kind="filing", seen="secondhand", quoted_by="quoter-a; quoter-b"
     )
-    add_row(
-        copy,
-        "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
-        metric="buybacks",
-        value_usd_bn="4.2",
-        source_id="primary-10q",
-    )
-    add_row(
-        copy,
-        "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
-        metric="dividends",
-        value_usd_bn="0",
-        source_id="quoter-a",
-    )
-    add_row(
-        copy,
-        "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
-        metric="long_term_debt_end",
-        value_usd_bn="0",
-        source_id="quoter-b",
-    )
+    add_cash_flow(copy, "primary-10q")
+    add_cash_flow(copy, "quoter-a", "dividends", "0")
+    add_cash_flow(copy, "quoter-b", "long_term_debt_end", "0")
     assert errors(copy) == []
 
 
@@ -177,14 +142,6 @@ def test_second_hand_quoters_must_be_independent_and_read(tmp_path, quoters):
     for sid, extra in quoters.items():
         add_source(copy, sid, **extra)
     add_source(copy, "primary-10q", kind="filing", seen="secondhand", quoted_by="quoter-a;quoter-b")
-    add_row(
-        copy,
-        "cash_flow",
-        period="FY2019",
-        period_end="2019-12-31",
-        metric="buybacks",
-        value_usd_bn="4.2",
-        source_id="primary-10q",
-    )
+    add_cash_flow(copy, "primary-10q")
     found = [p for p in errors(copy) if p.field == "quoted_by"]
     assert found and all(p.file.endswith("sources.csv") for p in found)
