@@ -358,30 +358,43 @@ def build(
             + "\n  ".join(conflicts)
         )
     try:
-        extras = takeaway.build(
-            stage, root, notebooks, chosen_data, build_dir / "cache" / "takeaway"
+        renders = takeaway.build(
+            stage, root, notebooks, chosen_data, build_dir / "cache" / "takeaway", jobs
         )
     except takeaway.TakeawayError as exc:
         raise BuildError(f"the charts' take-away files could not be made: {exc}") from exc
     progress(
-        f"      take-away files: {extras.charts} charts, {extras.rendered} image(s) rendered "
-        f"({extras.seconds:.1f}s)"
+        f"      take-away files: {renders.charts} charts, {renders.rendered} image(s) to render"
+        + (" (while the book compiles)" if renders.rendered else "")
     )
 
     target = build_dir / "html"
     digest = stage_digest(stage)
     marker = build_dir / "sphinx" / "published-stage.sha256"
     t0 = time.perf_counter()
-    if target.is_dir() and marker.is_file() and marker.read_text() == digest:
-        progress("[4/5] nothing changed since the published book; compiling skipped")
-        progress("[5/5] the published book is current")
-    else:
-        progress("[4/5] compiling with Jupyter Book")
-        marker.unlink(missing_ok=True)
-        html = compile_book(stage, build_dir / "sphinx")
-        progress("[5/5] publishing")
-        publish(html, target)
-        marker.write_text(digest, encoding="utf-8")
+    try:
+        if target.is_dir() and marker.is_file() and marker.read_text() == digest:
+            extras = renders.finish(target)
+            progress("[4/5] nothing changed since the published book; compiling skipped")
+            progress("[5/5] the published book is current")
+        else:
+            progress("[4/5] compiling with Jupyter Book")
+            marker.unlink(missing_ok=True)
+            html = compile_book(stage, build_dir / "sphinx")
+            extras = renders.finish(html)
+            progress(
+                f"      take-away images: {extras.rendered} rendered, "
+                f"{extras.seconds:.1f}s after the take-away step began"
+            )
+            progress("[5/5] publishing")
+            publish(html, target)
+            # The digest now includes the images written after compiling, so an unchanged
+            # rebuild finds the book current.
+            marker.write_text(stage_digest(stage), encoding="utf-8")
+    except takeaway.TakeawayError as exc:
+        raise BuildError(f"the charts' take-away files could not be made: {exc}") from exc
+    finally:
+        renders.cancel()
     compile_seconds = time.perf_counter() - t0
 
     figures_file = build_dir / "figures.json"

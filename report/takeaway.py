@@ -32,6 +32,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from report import yamlio
+from report import static_render, yamlio
 from report.charts import FONT, VEGALITE_MIME, slug
 from report.figures import date as date_words
 from report.sourcing import grade_label
@@ -52,10 +53,8 @@ STAGE_DIR = "_takeaway"
 FOLDER = "charts"
 #: The files of one chart, in the order of the link row.
 EXTENSIONS = ("csv", "json", "svg", "png")
-#: Width of a static render when the chart is drawn at its container's width in the book.
-STATIC_WIDTH = 640
-#: PNG scale (2 = sharp on high-density screens and in slides).
-PNG_SCALE = 2
+STATIC_WIDTH = static_render.STATIC_WIDTH
+PNG_SCALE = static_render.PNG_SCALE
 #: Most sources a static render names in its source line (the CSV lists them all).
 MAX_SOURCES_IN_IMAGE = 6
 #: Columns the CSV adds to the rows drawn.
@@ -527,39 +526,6 @@ def sidecar(
 # --------------------------------------------------------------------------- static images
 
 
-def _static_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec as drawn on paper: fixed width, white background, no reader controls."""
-
-    def fix(node: Any) -> Any:
-        if isinstance(node, dict):
-            out = {k: fix(v) for k, v in node.items() if k not in ("datasets", "usermeta")}
-            if out.get("width") == "container":
-                out["width"] = STATIC_WIDTH
-            if out.get("height") == "container":
-                out["height"] = 320
-            return out
-        if isinstance(node, list):
-            return [fix(v) for v in node]
-        return node
-
-    out = fix(spec)
-    out["datasets"] = spec.get("datasets", {})
-    out["config"] = {**spec.get("config", {}), "background": "#ffffff"}
-    return out
-
-
-def _wrap(text: str, width: int, size: float) -> list[str]:
-    limit = max(20, int(width / (size * 0.55)))
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > limit:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return lines + ([line] if line else [])
-
-
 def source_line(spec: dict[str, Any], book: str, edition: str) -> list[str]:
     """The lines printed under a static render: its sources, the report and the edition."""
     meta = spec.get("usermeta", {}).get("report", {})
@@ -578,36 +544,20 @@ def source_line(spec: dict[str, Any], book: str, edition: str) -> list[str]:
 
 
 def compose_svg(chart_svg: str, lines: list[str]) -> str:
-    """Add the source lines under a vl-convert SVG, on a white page."""
-    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', chart_svg)
-    if not found:
-        raise TakeawayError("vl-convert returned an SVG without a width and height")
-    width, height = float(found.group(1)), float(found.group(2))
-    width = max(width, 320.0)
-    size, lead, pad = 11, 15, 10
-    wrapped = [w for line in lines for w in _wrap(line, int(width - 2 * pad), size)]
-    total = height + pad + lead * len(wrapped) + pad
-    inner = re.sub(r"^<\?xml[^>]*>\s*", "", chart_svg)
-    texts = "".join(
-        f'<text x="{pad}" y="{height + pad + lead * (i + 1) - 4:.0f}">{html.escape(t)}</text>'
-        for i, t in enumerate(wrapped)
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'version="1.1" width="{width:.0f}" height="{total:.0f}" viewBox="0 0 {width:.0f} {total:.0f}">'
-        f'<rect width="100%" height="100%" fill="#ffffff"/>{inner}'
-        f'<g font-family="{html.escape(FONT, quote=True)}" font-size="{size}" fill="#444444">{texts}</g>'
-        "</svg>\n"
-    )
+    """Add the source lines under a vl-convert SVG, on a white page (in the report's font)."""
+    try:
+        return static_render.compose_svg(chart_svg, lines, FONT)
+    except static_render.RenderError as exc:
+        raise TakeawayError(str(exc)) from exc
 
 
 def render_images(spec: dict[str, Any], lines: list[str]) -> tuple[bytes, bytes]:
     """The SVG and PNG of a chart, light theme, title and source line inside."""
-    import vl_convert
+    return static_render.render_images(spec, lines, FONT)
 
-    svg = compose_svg(vl_convert.vegalite_to_svg(_static_spec(spec)), lines)
-    png = vl_convert.svg_to_png(svg, scale=PNG_SCALE)
-    return svg.encode("utf-8"), bytes(png)
+
+def _static_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    return static_render.static_spec(spec)
 
 
 # --------------------------------------------------------------------------- the build step
@@ -684,8 +634,9 @@ def build(
     notebooks: dict[str, Path],
     data_dir: Path,
     cache_dir: Path,
-) -> TakeawayReport:
-    """Write every chart's take-away files into ``stage/_takeaway/charts``.
+    jobs: int | None = None,
+) -> Renders:
+    """Write every chart's take-away files into ``stage/_takeaway/charts``; start the images.
 
     Args:
         stage: the staging copy of the book (executed notebooks inside).
@@ -693,9 +644,11 @@ def build(
         notebooks: name -> source notebook, in book order.
         data_dir: the data folder in use (for sources, units and the edition).
         cache_dir: where rendered images and per-notebook manifests are kept.
+        jobs: at most this many render processes (default: the number of cores).
 
     Returns:
-        How many charts there are and how many were rendered.
+        The running renders: call ``finish(html_dir)`` once the book is compiled; it returns
+        how many charts there are and how many images were rendered.
 
     Raises:
         TakeawayError: a chart's files cannot be made (unknown source, unsupported filter).
@@ -782,30 +735,104 @@ def build(
                 raise TakeawayError(f"two charts of {name!r} share the label of {f}")
             seen.add(f)
 
-    def render(job: tuple[dict[str, Any], list[str], Path, str]) -> bool:
-        spec, lines, cached, _ = job
-        svg_file, png_file = cached.with_suffix(".svg"), cached.with_suffix(".png")
-        if svg_file.is_file() and png_file.is_file():
-            return False
-        svg, png = render_images(spec, lines)
-        _write(png_file, png)
-        _write(svg_file, svg)
-        return True
-
-    # One at a time: vl-convert runs one JavaScript engine, threads only queue behind it.
-    report.rendered = sum(render(job) for job in todo)
-    for _, _, cached, base in todo:
-        _write(out_dir / f"{base}.svg", cached.with_suffix(".svg").read_bytes())
-        _write(out_dir / f"{base}.png", cached.with_suffix(".png").read_bytes())
-    for manifest, key, files in manifests.values():
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
+    # Delete what no chart of this edition links to before the book is compiled, so the
+    # compiled book never ships a stale file.
     if out_dir.exists():
         for path in out_dir.rglob("*"):
             if path.is_file() and path not in keep:
                 path.unlink()
-    report.seconds = time.perf_counter() - started
-    return report
+    missing = [job for job in todo if not _rendered(job[2])]
+    report.rendered = len(missing)
+    return Renders(out_dir, todo, missing, manifests, report, started, jobs)
+
+
+def _rendered(cached: Path) -> bool:
+    return cached.with_suffix(".svg").is_file() and cached.with_suffix(".png").is_file()
+
+
+class Renders:
+    """The static images of a build, rendered in worker processes while the book compiles.
+
+    ``build`` returns at once with the CSV and JSON files written and the renders started;
+    ``finish`` waits for them, then writes every image into the staged folder (for the next
+    build's compile) and into each compiled HTML folder given, and records the manifests.
+    vl-convert runs one JavaScript engine per process, so a pool of processes (not threads)
+    is what renders charts side by side.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        todo: list[tuple[dict[str, Any], list[str], Path, str]],
+        missing: list[tuple[dict[str, Any], list[str], Path, str]],
+        manifests: dict[str, tuple[Path, str, list[str]]],
+        report: TakeawayReport,
+        started: float,
+        jobs: int | None,
+    ) -> None:
+        self.out_dir, self.todo, self.manifests = out_dir, todo, manifests
+        self.report, self.started = report, started
+        self._futures: list[tuple[Path, Any]] = []
+        self._pool = None
+        if missing:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+            self._futures = [
+                (cached, self._pool.submit(static_render.render_images, spec, lines, FONT))
+                for spec, lines, cached, _ in missing
+            ]
+
+    @property
+    def charts(self) -> int:
+        """How many charts the book has."""
+        return self.report.charts
+
+    @property
+    def rendered(self) -> int:
+        """How many images are rendered afresh (the rest come from the cache)."""
+        return self.report.rendered
+
+    def finish(self, *html_dirs: Path) -> TakeawayReport:
+        """Wait for the renders; write the images to the stage and into ``html_dirs``.
+
+        Raises:
+            TakeawayError: a chart could not be rendered (vl-convert's message included).
+        """
+        import time
+
+        try:
+            for cached, future in self._futures:
+                try:
+                    svg, png = future.result()
+                except Exception as exc:  # vl-convert raises plain ValueError/RuntimeError
+                    raise TakeawayError(f"rendering {cached.name} failed: {exc}") from exc
+                _write(cached.with_suffix(".png"), png)
+                _write(cached.with_suffix(".svg"), svg)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+        targets = [self.out_dir, *(Path(d) / "_static" / FOLDER for d in html_dirs)]
+        for _, _, cached, base in self.todo:
+            for target in targets:
+                _write(target / f"{base}.svg", cached.with_suffix(".svg").read_bytes())
+                _write(target / f"{base}.png", cached.with_suffix(".png").read_bytes())
+        for manifest, key, files in self.manifests.values():
+            manifest.parent.mkdir(parents=True, exist_ok=True)
+            manifest.write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
+        self.report.seconds = time.perf_counter() - self.started
+        return self.report
+
+    def cancel(self) -> None:
+        """Stop the renders (the build failed before ``finish``)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def files_of(book: Path) -> Iterable[Path]:

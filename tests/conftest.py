@@ -16,6 +16,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Debian's chromium, driven by Playwright through ``executable_path`` (never ``playwright install``).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def project_files(root: Path = ROOT) -> list[Path]:
     """Files git tracks or would track (not ignored), relative to the root."""
@@ -58,7 +70,7 @@ def run_report(root: Path, *args: str, timeout: int = 900) -> subprocess.Complet
 #: Fixtures that share the one built book of a test run; tests that use them run on one
 #: pytest-xdist worker (``--dist loadgroup``), so the book is built once and tests that
 #: rebuild it in place never race each other.
-SHARED_BOOK_FIXTURES = {"project", "book", "served"}
+SHARED_BOOK_FIXTURES = {"project", "book", "served", "browser"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -106,3 +118,16 @@ def served(book):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for every browser test of a worker (skipped if chromium is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from test_browser import CHROMIUM, visit
+from test_browser import visit
 
 from report import charts, toc
 from report.notebook import Chapter, params_note_html
@@ -161,19 +161,6 @@ def test_colour_names_are_the_palette():
 
 
 # ---------------------------------------------------------------- in the browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    from test_browser import ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium missing")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 WAIT_DRAWN = (

@@ -128,6 +128,35 @@ def test_static_render_has_title_and_source_line_inside():
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
 
 
+def test_renders_in_worker_processes_match_and_reach_every_html_folder(tmp_path):
+    chart = (
+        alt.Chart(frame())
+        .mark_bar()
+        .encode(x="year:O", y="usd_bn:Q")
+        .properties(title="Capex by year", description="D")
+    )
+    spec = rendered(charts.figure(chart, label="x", drawn=frame(), sources=SOURCES))
+    lines = takeaway.source_line(spec, "The report", "1 May 2026")
+    cached, out, html = tmp_path / "cache" / "k", tmp_path / "stage", tmp_path / "html"
+    cached.parent.mkdir()
+    job = (spec, lines, cached, "nb/x")
+    renders = takeaway.Renders(out, [job], [job], {}, takeaway.TakeawayReport(), 0.0, 2)
+    assert renders.finish(html) is renders.report
+    svg, png = takeaway.render_images(spec, lines)
+    for folder in (out, html / "_static" / "charts"):
+        assert (folder / "nb" / "x.svg").read_bytes() == svg
+        assert (folder / "nb" / "x.png").read_bytes()[:8] == png[:8]
+
+
+def test_a_chart_that_cannot_render_stops_the_build_with_its_name(tmp_path):
+    bad = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "mark": "nonsense"}
+    job = (bad, ["x"], tmp_path / "broken-chart", "nb/broken")
+    renders = takeaway.Renders(tmp_path, [job], [job], {}, takeaway.TakeawayReport(), 0.0, 1)
+    with pytest.raises(takeaway.TakeawayError, match="broken-chart"):
+        renders.finish()
+    assert not (tmp_path / "nb" / "broken.svg").exists()
+
+
 # --------------------------------------------------------------------------- the built book
 
 
