@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import socketserver
@@ -13,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,12 +43,12 @@ def project_files(root: Path = ROOT) -> list[Path]:
     return [Path(p) for p in out if p and (root / p).is_file()]
 
 
-def copy_project(dest: Path) -> Path:
-    """Copy the project (as git would see it) into ``dest`` and commit it there."""
-    for rel in project_files():
+def copy_project(dest: Path, source: Path = ROOT) -> Path:
+    """Copy the project (as git would see it) from ``source`` into ``dest`` and commit it there."""
+    for rel in project_files(source):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / rel, target)
+        shutil.copy2(source / rel, target)
     git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=test"]
     subprocess.run([*git, "init", "-q"], cwd=dest, check=True)
     subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
@@ -67,26 +69,60 @@ def run_report(root: Path, *args: str, timeout: int = 900) -> subprocess.Complet
     )
 
 
-#: Fixtures that share the one built book of a test run; tests that use them run on one
-#: pytest-xdist worker (``--dist loadgroup``), so the book is built once and tests that
-#: rebuild it in place never race each other.
-SHARED_BOOK_FIXTURES = {"project", "book", "served", "browser"}
-
-
-def pytest_collection_modifyitems(config, items):
-    """Group every test that uses the shared book onto one xdist worker."""
-    for item in items:
-        if SHARED_BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("shared-book"))
+def _build_once(root: Path, log: Path) -> None:
+    """Copy the project into ``root`` and build it, recording the build's output in ``log``."""
+    copy_project(root)
+    proc = run_report(root, "build")
+    log.write_text(
+        json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory) -> Path:
-    """A committed copy of the project, built once: ``project / '_build/html'`` is the book."""
-    root = copy_project(tmp_path_factory.mktemp("project"))
-    proc = run_report(root, "build")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def project(tmp_path_factory, worker_id) -> Path:
+    """A committed copy of the project, built once per test run: ``project / '_build/html'``.
+
+    Every pytest-xdist worker shares the one copy: the first to ask builds it under a file
+    lock (the pattern pytest-xdist documents), the others wait and reuse it. Tests must treat
+    it as read-only; a test that rebuilds starts from ``built_copy`` instead.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    root, log = shared / "shared-project", shared / "shared-project.json"
+    with FileLock(str(shared / "shared-project.lock")):
+        if not log.is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir(parents=True)
+            _build_once(root, log)
+    result = json.loads(log.read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
     return root
+
+
+@pytest.fixture(scope="session")
+def project_build(project, tmp_path_factory, worker_id) -> dict[str, str]:
+    """What ``python -m report build`` printed when the shared project was built (cold)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    return json.loads((shared / "shared-project.json").read_text(encoding="utf-8"))
+
+
+def copy_built(project: Path, dest: Path) -> Path:
+    """A private copy of the built project, its ``_build`` included, committed in ``dest``.
+
+    A test that rebuilds (other parameters, other data, a broken notebook) starts here: only
+    what it changes is executed again, and the shared book is never touched.
+    """
+    root = copy_project(dest, source=project)  # the same files the shared book was built from
+    shutil.copytree(project / "_build", root / "_build", symlinks=True)
+    return root
+
+
+@pytest.fixture
+def built_copy(project, tmp_path) -> Path:
+    """``copy_built`` into this test's own folder."""
+    return copy_built(project, tmp_path / "built")
 
 
 @pytest.fixture(scope="session")

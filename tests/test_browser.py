@@ -138,7 +138,7 @@ HOSTILE_EVENT = "<img src=x onerror=alert('xss-event')>"
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile(project, tmp_path_factory):
     """A book built from data whose text fields try to inject markup and script."""
     import functools
     import http.server
@@ -146,9 +146,9 @@ def hostile(tmp_path_factory):
     import threading
 
     import datakit as dk
-    from conftest import copy_project, run_report
+    from conftest import copy_built, run_report
 
-    root = copy_project(tmp_path_factory.mktemp("hostile"))
+    root = copy_built(project, tmp_path_factory.mktemp("hostile"))
     copy = dk.copy_data(root.parent / "hostile-data")
     labs_row = dk.read(copy / "lab_events.csv")[1][0]
     source_of_event = labs_row[dk.read(copy / "lab_events.csv")[0].index("source_id")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import run_report
+from conftest import copy_built, run_report
 
 from report import pdf, takeaway, toc
 
@@ -26,16 +26,20 @@ PAINT_OPS = re.compile(rb"\s(?:S|s|f|f\*|B|b)\s")
 
 
 @pytest.fixture(scope="session")
-def printed(project, book):
-    """The print edition of the shared book, printed twice; yields the PDF and both page counts."""
+def printed(project, tmp_path_factory):
+    """The print edition of a private copy of the shared book, printed twice.
+
+    Returns the PDF and both page counts; the copy's book (``<pdf>/../../html``) offers it.
+    """
     from pypdf import PdfReader
 
+    root = copy_built(project, tmp_path_factory.mktemp("print"))
     counts = []
     for _ in range(2):
-        proc = run_report(project, "pdf")
+        proc = run_report(root, "pdf")
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        counts.append(len(PdfReader(str(project / "_build/pdf/report.pdf")).pages))
-    return project / "_build/pdf/report.pdf", counts
+        counts.append(len(PdfReader(str(root / "_build/pdf/report.pdf")).pages))
+    return root / "_build/pdf/report.pdf", counts
 
 
 def page_texts(path: Path) -> list[str]:
@@ -154,6 +158,33 @@ def test_code_and_navigation_are_left_out_and_links_kept(printed):
     assert internal >= len(toc.entries(ROOT)), "contents and cross-references not linked"
 
 
-def test_the_book_offers_the_pdf(printed, book):
+def test_the_book_offers_the_pdf(printed):
+    book = printed[0].parent.parent / "html"
     assert (book / "report.pdf").read_bytes() == printed[0].read_bytes()
     assert '"report.pdf"' in (book / "_static" / "report-print.js").read_text(encoding="utf-8")
+
+
+def test_a_book_of_other_parameters_does_not_offer_the_printed_pdf(printed, tmp_path):
+    root = copy_built(printed[0].parents[2], tmp_path / "other")
+    proc = run_report(root, "build", "--scenario", "slowdown")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    book = root / "_build" / "html"
+    assert not (book / "report.pdf").exists(), "a PDF of the default edition was offered"
+    assert "null" in (book / "_static" / "report-print.js").read_text(encoding="utf-8")
+    assert (root / "_build" / "pdf" / "report.pdf").is_file(), "the printed file itself is kept"
+
+
+def test_pdf_matches_compares_the_printed_and_the_staged_edition(tmp_path):
+    from report.sphinxext import EDITION_KEY, pdf_matches
+
+    stage, pdf_file = tmp_path / "stage", tmp_path / "pdf" / "report.pdf"
+    stage.mkdir()
+    pdf_file.parent.mkdir()
+    assert not pdf_matches(stage, pdf_file)  # nothing printed
+    pdf_file.write_bytes(b"%PDF-1.7")
+    (stage / EDITION_KEY).write_text("abc")
+    assert not pdf_matches(stage, pdf_file)  # printed before editions were recorded
+    pdf_file.with_name("report.pdf.key").write_text("abc")
+    assert pdf_matches(stage, pdf_file)
+    (stage / EDITION_KEY).write_text("abd")
+    assert not pdf_matches(stage, pdf_file)
