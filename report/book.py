@@ -25,7 +25,7 @@ from typing import Any
 
 import nbformat
 
-from report import cache, data, execute, facts, paths, takeaway, toc
+from report import cache, data, execute, facts, paths, sphinxext, takeaway, toc
 from report import params as params_mod
 
 #: Files and folders copied into the staging copy besides the toc's documents.
@@ -351,6 +351,10 @@ def build(
         store.record(job.name, job.source, job.parameters, result.reads, result.output)
 
     new = {name: glued(stage / src.relative_to(root)) for name, src in notebooks.items()}
+    key = hashlib.sha256(json.dumps(new, sort_keys=True).encode()).hexdigest()
+    key_file = stage / sphinxext.EDITION_KEY
+    if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
+        key_file.write_text(key, encoding="utf-8")
     conflicts = facts.check_named_facts(new)
     if conflicts:
         raise BuildError(

@@ -420,6 +420,16 @@ def build_pdf(root: Path = paths.ROOT, progress: Any = print) -> PdfReport:
     target = out_dir / PDF_NAME
     print_html(source, draft)
     os.replace(draft, target)
+    # Record which edition was printed: a later build with other parameters or data will not
+    # offer this PDF (report.sphinxext.pdf_matches).
+    from report.sphinxext import EDITION_KEY
+
+    stage_key = root / "_build" / "stage" / EDITION_KEY
+    key_file = target.with_name(target.name + ".key")
+    if stage_key.is_file():
+        key_file.write_text(stage_key.read_text(encoding="utf-8"), encoding="utf-8")
+    else:
+        key_file.unlink(missing_ok=True)
     pages = len(PdfReader(str(target)).pages)
     _offer(book, target)
     return PdfReport(path=target, pages=pages, seconds=time.perf_counter() - started)

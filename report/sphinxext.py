@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,23 @@ def _templates(cache: Path) -> Path:
 
 #: The print edition in the book, and the script that says whether it is there.
 PDF_NAME = "report.pdf"
+#: What the staged book says (a hash of every glued value), written by the build into the
+#: stage; the print edition records the key of the book it printed beside the PDF, and a
+#: book whose key differs (other parameters, other data) does not offer that PDF.
+EDITION_KEY = ".edition-key"
+
+
+def pdf_matches(srcdir: Path, pdf: Path) -> bool:
+    """Whether ``pdf`` was printed from a book with the same glued values as ``srcdir``'s."""
+    stage_key, pdf_key = srcdir / EDITION_KEY, pdf.with_name(pdf.name + ".key")
+    return (
+        pdf.is_file()
+        and stage_key.is_file()
+        and pdf_key.is_file()
+        and pdf_key.read_text(encoding="utf-8") == stage_key.read_text(encoding="utf-8")
+    )
+
+
 PRINT_SCRIPT = "report-print.js"
 
 
@@ -215,10 +233,20 @@ def _is_thebe(script: Any) -> bool:
     return "thebe" in filename or "THEBE_JS_URL" in body or "unpkg.com" in filename
 
 
+#: A link to a chart's take-away file, however deep the page that made it was.
+_TAKEAWAY_HREF = re.compile(r'href="(?:\.\./)*_static/charts/')
+
+
 def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [s for s in scripts if not _is_thebe(s)]
+    # A chart glued into another page (the landing page shows the conclusion's chart) keeps
+    # the links its own page computed; make them relative to the page that shows them.
+    body = context.get("body")
+    if body and "_static/charts/" in body:
+        up = "../" * pagename.count("/")
+        context["body"] = _TAKEAWAY_HREF.sub(f'href="{up}_static/charts/', body)
 
 
 def _doctree_read(app: Any, doctree: Any) -> None:
@@ -343,11 +371,12 @@ def _copy_takeaway(app: Any, exception: Exception | None) -> None:
     if source.is_dir():
         shutil.copytree(source, target)
     pdf = Path(app.srcdir).parent / "pdf" / PDF_NAME  # _build/pdf/report.pdf
-    if pdf.is_file():
+    offered = pdf_matches(Path(app.srcdir), pdf)
+    if offered:
         shutil.copy2(pdf, out / PDF_NAME)
-    else:
+    else:  # never offer a print edition of other parameters or data
         (out / PDF_NAME).unlink(missing_ok=True)
-    (out / "_static" / PRINT_SCRIPT).write_text(print_script(pdf.is_file()), encoding="utf-8")
+    (out / "_static" / PRINT_SCRIPT).write_text(print_script(offered), encoding="utf-8")
 
 
 def setup(app: Any) -> dict[str, Any]:

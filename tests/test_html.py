@@ -171,3 +171,25 @@ def test_no_chart_puts_a_cumulative_and_a_flow_measure_on_one_axis(book):
                 assert not cumulative or names == cumulative, (
                     f"{entry}:{div.get('id')} mixes cumulative and flow measures on one axis: {names}"
                 )
+
+
+def test_every_relative_link_resolves_without_leaving_the_book(book):
+    """A browser clamps ``..`` at a server's root; hosted under a sub-path it would 404."""
+    from urllib.parse import unquote, urlsplit
+
+    broken = []
+    for page in sorted(book.rglob("*.html")):
+        if "_static" in page.relative_to(book).parts:  # the theme's template fragments
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(["a", "link", "script", "img"]):
+            ref = tag.get("href") or tag.get("src")
+            if not ref or urlsplit(ref).scheme or ref.startswith(("#", "//", "mailto:")):
+                continue
+            path = unquote(urlsplit(ref).path)
+            if not path:
+                continue
+            target = (page.parent / path).resolve()
+            if book.resolve() not in target.parents or not target.exists():
+                broken.append(f"{page.relative_to(book)} -> {ref}")
+    assert broken == []
