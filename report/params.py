@@ -10,7 +10,9 @@ A value is checked for its meaning too, as its help comment documents it: a floa
 be finite; a help comment that ends with a range, such as ``range [1.0, 3.0]`` or
 ``range (0, inf)`` (square bracket: the bound is allowed; round: it is not), bounds the value;
 a help comment that says "ISO date" makes the value a ``YYYY-MM-DD`` date (empty only
-when the default is empty).
+when the default is empty); a help comment that ends with a closed set, such as
+``one of {low, mid, high}``, makes a text the one of those words, and every item of a list one
+of them.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ _RANGE = re.compile(
     rf"\brange\s+(?P<open>[\[(])\s*(?P<low>{_NUMBER})\s*,\s*(?P<high>{_NUMBER})\s*(?P<close>[\])])\s*$"
 )
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A closed set at the end of a help comment: ``one of {low, mid, high}``.
+_CHOICES = re.compile(r"\bone of \{(?P<items>[^{}]*)\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,16 @@ class Param:
     def range(self) -> Range | None:
         """The documented range of a numeric parameter (``range [low, high]`` ending its help)."""
         return Range.parse(self.help) if self.type in ("int", "float") else None
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The closed set a text (or each item of a list) is drawn from: ``one of {a, b}``."""
+        if self.type not in ("str", "list"):
+            return None
+        found = _CHOICES.search(self.help or "")
+        if not found:
+            return None
+        return tuple(item.strip() for item in found.group("items").split(",") if item.strip())
 
     @property
     def iso_date(self) -> bool:
@@ -205,6 +219,16 @@ def check_meaning(chapter: str, param: Param, value: Any, origin: str) -> Any:
         if bounds is not None and value not in bounds:
             raise ParameterError(
                 f"{origin}: {name} must be in {bounds} (its documented range), got {value!r}"
+            )
+    choices = param.choices
+    if choices is not None:
+        items = value if isinstance(value, list) else [value]
+        wrong = [item for item in items if item not in choices]
+        if wrong:
+            what = "every item of " if isinstance(value, list) else ""
+            raise ParameterError(
+                f"{origin}: {what}{name} must be one of {', '.join(choices)}; "
+                f"got {', '.join(repr(w) for w in wrong)}"
             )
     if param.iso_date and not (value == "" and param.default == ""):
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -218,3 +219,31 @@ def test_a_parameter_papermill_cannot_read_is_an_error(tmp_path):
     )
     with pytest.raises(ParameterError, match=r"cannot read parameter\(s\) end \(line 1\)"):
         params.declared(nb)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "fragment"),
+    [
+        ("conclusion.guidance_point=middle", "must be one of low, mid, high; got 'middle'"),
+        ("infrastructure.growth_basis=foo", "one of purchases_ppe, incl_finance_leases"),
+        ("infrastructure.peer_alignment=fiscl", "one of calendar, fiscal; got 'fiscl'"),
+        ("claims.order_by=xyz", "one of article, verdict"),
+        ("sources.kinds=['filing', 'compnay']", "every item of sources.kinds must be one of"),
+        ("labs.event_types=['reorganisaton']", "got 'reorganisaton'"),
+    ],
+)
+def test_a_value_outside_its_documented_set_is_refused(assignment, fragment):
+    with pytest.raises(ParameterError, match=re.escape(fragment)):
+        params.resolve(toc.notebooks(), params_file=None, cli=[assignment])
+
+
+def test_documented_sets_are_the_sets_the_code_knows():
+    from report import sourcing
+    from report.chapters import labs
+
+    declared = {name: params.declared(path) for name, path in toc.notebooks().items()}
+    assert declared["labs"]["event_types"].choices == tuple(labs.EVENT_TYPES)
+    assert declared["sources"]["kinds"].choices == tuple(sourcing.KIND_RANK)
+    assert declared["conclusion"]["guidance_point"].choices == ("low", "mid", "high")
+    assert params.Param("x", "str", "a", "words; one of {a, b}").choices == ("a", "b")
+    assert params.Param("x", "int", 1, "one of {1, 2}").choices is None  # numbers use ranges
