@@ -11,7 +11,7 @@ them). Three passes, all problems of a pass reported together:
    report's narrowings of the types (finite numbers, ``YYYY-MM-DD`` dates, required text
    that is more than blanks; see ``report.reading.narrowing``);
 3. rules the package format cannot express, declared per resource under ``checks``
-   in the same descriptor (``ordered``, ``not_after_edition``), plus a warning for
+   in the same descriptor (``ordered``, ``not_after_edition``, ``quarter_end``), plus a warning for
    sources that no row cites.
 """
 
@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -393,7 +394,7 @@ def check_rules(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> l
                 rule = check.get("rule")
                 if rule in PROVENANCE_RULES:
                     continue  # package-wide: applied by check_provenance
-                if rule not in ("ordered", "not_after_edition"):
+                if rule not in ("ordered", "not_after_edition", "quarter_end"):
                     problems.append(
                         Problem(
                             "datapackage.yaml",
@@ -421,6 +422,22 @@ def _apply_rule(
         a, b = row.get(first) or "", row.get(second) or ""
         if a and b and _as_number_or_date(a) > _as_number_or_date(b):
             return f"'{first}' ({a}) must not exceed '{second}'", second, b
+        return None
+    if check["rule"] == "quarter_end":
+        label_field, end_field = check["fields"]
+        label, end_text = row.get(label_field) or "", row.get(end_field) or ""
+        found = re.fullmatch(r"(\d{4})Q([1-4])", label)
+        if not found:  # the schema's pattern reports a malformed label
+            return None
+        year, q = int(found.group(1)), int(found.group(2))
+        first_after = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
+        expected = first_after - dt.timedelta(days=1)
+        if end_text and dt.date.fromisoformat(end_text) != expected:
+            return (
+                f"'{end_field}' ({end_text}) is not the last day of {label} ({expected})",
+                end_field,
+                end_text,
+            )
         return None
     field = check["field"]
     end = _period_end(row.get(field), check.get("period"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import datakit as dk
 import pandas as pd
@@ -306,3 +307,20 @@ def test_quotes_and_semicolons_in_text_do_not_change_the_dialect(tmp_path):
     )
     assert [p for p in validate(copy) if p.severity == "error"] == []
     assert data.load("capex_annual", copy)["note"].iloc[1].startswith("'By early 2026';")
+
+
+@pytest.mark.parametrize(
+    ("quarter", "period_end", "fragment"),
+    [
+        ("2024Q1", "2024-09-30", "'period_end' (2024-09-30) is not the last day of 2024Q1"),
+        ("2024Q4", "2024-12-30", "is not the last day of 2024Q4 (2024-12-31)"),
+        ("Q1 2024", "2024-03-31", 'constraint "pattern"'),  # the schema, reported once
+    ],
+)
+def test_a_quarter_and_its_period_end_must_agree(tmp_path, quarter, period_end, fragment):
+    copy = dk.copy_data(tmp_path / "q")
+    dk.set_cell(copy, "capex_quarterly", "quarter", quarter)
+    dk.set_cell(copy, "capex_quarterly", "period_end", period_end)
+    found = [p for p in validate(copy) if p.severity == "error"]
+    assert [(Path(p.file).name, p.row) for p in found] == [("capex_quarterly.csv", 2)], found
+    assert fragment in found[0].rule
