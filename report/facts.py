@@ -43,11 +43,20 @@ class Fact:
     source_ids: tuple[str, ...] = ()
     detail: str = ""
     parts: dict = field(default_factory=dict)
+    #: The precision of ``as_of``: day | month | quarter | year.
+    as_of_precision: str = "day"
 
     @property
     def as_of_text(self) -> str:
-        """``as of 29 July 2026`` (or ``undated``)."""
-        return f"as of {figures.date(self.as_of)}" if self.as_of is not None else "undated"
+        """``as of 29 July 2026`` (``as of 2025`` for a year; ``undated`` when no date)."""
+        if self.as_of is None:
+            return "undated"
+        return f"as of {figures.date(self.as_of, self.as_of_precision)}"
+
+    @property
+    def key_figure_as_of(self) -> dict:
+        """``KeyFigure`` keywords (``as_of``, ``as_of_precision``) for a card showing this fact."""
+        return {"as_of": self.as_of, "as_of_precision": self.as_of_precision}
 
 
 def glue_fact(fact: Fact) -> None:
@@ -105,6 +114,7 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
     meta = one[
         (one["developer"] == "Meta") & (one["status"] == "released") & (one["date"] > formed)
     ]
+    newest = figures.as_of(meta, "date", "date_precision" if "date_precision" in meta else None)
     openness = (
         meta["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated")
     )
@@ -116,10 +126,11 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
         "releases-since-formation",
         len(meta),
         str(len(meta)),
-        _newest(meta["date"]),
+        newest["as_of"],
         tuple(meta["source_id"]),
         detail,
         parts,
+        newest["as_of_precision"],
     )
 
 
@@ -133,14 +144,16 @@ def leaders_left(leadership: pd.DataFrame, formed: pd.Timestamp) -> Fact:
     people = leadership["person"].nunique()
     ended = leadership[leadership["end"].notna() & (leadership["end"] > formed)]
     left = ended["person"].nunique()
+    newest = figures.as_of(ended, "end", "end_precision" if "end_precision" in ended else None)
     return Fact(
         "leaders-left",
         left,
         f"{left} of {people}",
-        _newest(ended["end"]),
+        newest["as_of"],
         tuple(ended["source_id"]),
         f"people in the leadership roster whose role ended after {figures.short_date(formed)}",
         {"left": left, "people": people},
+        newest["as_of_precision"],
     )
 
 
@@ -201,6 +214,7 @@ def reality_labs_losses(reality_labs: pd.DataFrame, sources: pd.DataFrame, since
         tuple(rows["source_id"]),
         f"our sum of {since}–{last}",
         {"since": since, "last": last, "missing": missing},
+        "year",
     )
 
 

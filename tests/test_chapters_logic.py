@@ -61,6 +61,68 @@ def test_restructurings_measure_months_between_changes():
     assert months[3] == pytest.approx(32 / 30.4375)
 
 
+def test_gaps_between_restructurings_respect_month_precision():
+    rows = labs.restructurings(labs.one_per_event(events(), SOURCES))
+    # a: February 2023 (month) -> b: 20 Jan 2024 (day): from 28 Feb to 20 Jan at least, 1 Feb at most
+    assert rows["months_min"][1] == pytest.approx(326 / 30.4375)
+    assert rows["months_max"][1] == pytest.approx(353 / 30.4375)
+    # c: 30 June 2025 (day) -> d: August 2025 (month): 1 Aug at the earliest, 31 Aug at the latest
+    assert rows["months_min"][3] == pytest.approx(32 / 30.4375)
+    assert rows["months_max"][3] == pytest.approx(62 / 30.4375)
+    assert rows["exact"].tolist() == [False, False, True, False]
+    gap = labs.shortest_gap(rows)
+    # the least any gap can be is 1.05 months (c -> d); the shortest gap is at most 2.04 months
+    assert gap["text"] == "at least 1.1 and at most 2.0 months"
+    assert gap["where"] == "between 30 June 2025 and August 2025"
+    # b -> c, both to the day: 20 Jan 2024 -> 30 June 2025 = 527 days
+    assert gap["exact_text"] == "17.3 months"
+    assert labs.median_life(rows) == (pytest.approx(326 / 30.4375), pytest.approx(353 / 30.4375))
+
+
+def test_a_gap_that_may_or_may_not_be_the_shortest_is_named_with_the_others():
+    ev = pd.DataFrame(
+        {
+            "event_id": ["x", "y", "z"],
+            "date": pd.to_datetime(["2025-05-27", "2025-06-30", "2025-08-01"]),
+            "date_precision": ["day", "day", "month"],
+            "type": ["reorganisation", "formation", "reorganisation"],
+            "title": list("XYZ"),
+            "count": [None] * 3,
+            "source_id": ["s1"] * 3,
+        }
+    )
+    gap = labs.shortest_gap(labs.restructurings(ev))
+    # y -> z could be 1.05 months (1 Aug) or up to 2.04; x -> y is 1.12 months exactly
+    assert gap["text"] == "1.1 months"  # both bounds read 1.1 at one decimal
+    assert gap["shortest"] == pytest.approx(32 / 30.4375)
+    assert gap["longest"] == pytest.approx(34 / 30.4375)
+    assert (
+        gap["where"]
+        == "between 27 May 2025 and 30 June 2025 or between 30 June 2025 and August 2025"
+    )
+    assert gap["exact_text"] == "1.1 months"
+    with pytest.raises(ValueError):
+        labs.shortest_gap(labs.restructurings(ev.iloc[:1]))
+
+
+def test_months_range_of_vague_dates():
+    from report import figures
+
+    assert figures.months_range("2025-06-30", "day", "2025-07-15", "day") == (
+        pytest.approx(15 / 30.4375),
+        pytest.approx(15 / 30.4375),
+    )
+    lo, hi = figures.months_range("2025-08-01", "month", "2025-08-01", "month")
+    assert lo == 0 and hi == pytest.approx(30 / 30.4375)  # the same month: 0 to 30 days apart
+    lo, hi = figures.months_range("2025-01-01", "year", "2026-01-01", "day")
+    assert lo == pytest.approx(1 / 30.4375) and hi == pytest.approx(365 / 30.4375)
+    assert figures.months_range_text(1.04, 2.04) == "at least 1.0 and at most 2.0 months"
+    assert figures.months_range_text(1.04, 2.04, compact=True) == "1.0–2.0 months"
+    assert figures.months_range_text(1.05, 1.05) == "1.0 months"  # round half to even
+    with pytest.raises(ValueError):
+        figures.period_of("2025-01-01", "week")
+
+
 def test_since_counts_strictly_after_formation():
     one = labs.one_per_event(events(), SOURCES)
     assert labs.since(one, D("2025-06-30"), "reorganisation")["event_id"].tolist() == ["d"]

@@ -59,6 +59,14 @@ def test_leaders_left_keeps_people_with_unknown_start_in_the_base():
     )
     fact = facts.leaders_left(roster, pd.Timestamp("2025-06-30"))
     assert fact.text == "2 of 4", "LeCun (no start date) is counted; B left before formation"
+    assert fact.as_of_text == "as of 1 February 2026"  # no precision column: to the day
+    dated = roster.assign(end_precision=["day", None, "day", "month"])
+    fact = facts.leaders_left(dated, pd.Timestamp("2025-06-30"))
+    assert fact.as_of_text == "as of February 2026"  # the newest end is known to the month only
+    assert fact.key_figure_as_of == {
+        "as_of": pd.Timestamp("2026-02-01"),
+        "as_of_precision": "month",
+    }
 
 
 def test_largest_offer_says_denied_and_that_he_joined_later():

@@ -7,7 +7,13 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.charts import colour_name
+from report.charts import (
+    colour_name,
+    date_known_opacity,
+    date_spans,
+    date_tooltips,
+    with_date_spans,
+)
 from report.figures import months_between
 
 STATUS_LABELS = {
@@ -275,35 +281,44 @@ def pay_chart(rows: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def departures_chart(rows: pd.DataFrame) -> alt.Chart:
-    """Departures over time; known months at Meta as the tooltip."""
-    data = rows.dropna(subset=["left_date"]).copy()
+def departures_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Departures over time; known months at Meta as the tooltip.
+
+    A departure known only to the month sits mid-month, paler, over a bar spanning the month.
+    """
+    data = with_date_spans(rows.dropna(subset=["left_date"]), "left_date")
     data["destination"] = data["destination"].fillna("not reported")
-    return (
+    y = alt.Y("person:N", title=None, sort=alt.EncodingSortField("left_date"))
+    colour = alt.Color("destination:N", title="Went to")
+    points = (
         alt.Chart(data)
         .mark_point(filled=True, size=120)
         .encode(
-            x=alt.X("left_date:T", title="Left (month)", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("person:N", title=None, sort=alt.EncodingSortField("left_date")),
-            color=alt.Color("destination:N", title="Went to"),
+            x=alt.X("when_at:T", title="Left", axis=alt.Axis(format="%b %Y")),
+            y=y,
+            color=colour,
+            opacity=date_known_opacity(),
             tooltip=[
                 alt.Tooltip("person:N", title="Person"),
-                alt.Tooltip("left_date:T", title="Left", format="%b %Y"),
+                *date_tooltips("Left"),
                 alt.Tooltip("destination:N", title="Went to"),
                 alt.Tooltip("months_at_meta:Q", title="Months at Meta (where known)", format=".0f"),
                 alt.Tooltip("note:N", title="Note"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],
         )
-        .properties(
-            width="container",
-            height=max(200, 24 * len(data)),
-            title=alt.Title(
-                "Who left, when, and for where",
-                subtitle="Departures from Meta's AI groups in our sources",
-            ),
-            description="Dot chart of departures from Meta's AI groups by month, coloured by destination.",
-        )
+    )
+    return alt.layer(date_spans(data, "Left", y, colour), points).properties(
+        width="container",
+        height=max(200, 24 * len(data)),
+        title=alt.Title(
+            "Who left, when, and for where",
+            subtitle="Departures from Meta's AI groups in our sources; pale marks over a bar: month known only",
+        ),
+        description=(
+            "Dot chart of departures from Meta's AI groups, coloured by destination; a departure "
+            "known only to the month is drawn pale in the middle of a bar spanning that month."
+        ),
     )
 
 
