@@ -108,7 +108,8 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
 
     Counts one row per model (the preferred source), developer Meta, status ``released``, dated
     strictly after ``formed``, whichever Meta group made it (FAIR included). ``parts`` gives the
-    open-weight and closed counts, and ``not stated`` where a release's openness is unknown.
+    open-weight and closed counts, ``not stated`` where a release's openness is unknown, and the
+    first of these releases (``first_model``, ``first_date``, ``first_precision``; None if none).
     """
     one = preferred(releases, ["developer", "model"], sources)
     meta = one[
@@ -118,7 +119,15 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
     openness = (
         meta["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated")
     )
-    parts = {k: int((openness == k).sum()) for k in ["open weights", "closed", "not stated"]}
+    parts: dict = {k: int((openness == k).sum()) for k in ["open weights", "closed", "not stated"]}
+    first = meta.sort_values("date").head(1)
+    parts["first_model"] = str(first["model"].iloc[0]) if len(first) else None
+    parts["first_date"] = pd.Timestamp(first["date"].iloc[0]) if len(first) else None
+    parts["first_precision"] = (
+        str(first["date_precision"].iloc[0])
+        if len(first) and "date_precision" in first and pd.notna(first["date_precision"].iloc[0])
+        else "day"
+    )
     detail = f"{parts['open weights']} open-weight, {parts['closed']} closed"
     if parts["not stated"]:
         detail += f", {parts['not stated']} not stated"
@@ -214,6 +223,39 @@ def reality_labs_losses(reality_labs: pd.DataFrame, sources: pd.DataFrame, since
         tuple(rows["source_id"]),
         f"our sum of {since}–{last}",
         {"since": since, "last": last, "missing": missing},
+        "year",
+    )
+
+
+#: First fiscal year of the named "capex since" fact (parameters never move it).
+CAPEX_SINCE_YEAR = 2024
+
+
+def capex_since(
+    capex_annual: pd.DataFrame, sources: pd.DataFrame, since: int = CAPEX_SINCE_YEAR
+) -> Fact:
+    """Meta's capital expenditures summed from fiscal ``since`` to the latest year (USD bn).
+
+    Headline basis (including principal payments on finance leases), one row per year from the
+    strongest source, as the infrastructure chapter's series. ``as_of`` is the latest fiscal
+    year (year precision). Raises ``ValueError`` when no year from ``since`` is in the data.
+    """
+    from report.chapters.infrastructure import capex_series
+
+    series = capex_series(capex_annual, "incl_finance_leases", sources)
+    rows = series[series["fiscal_year"] >= since]
+    if rows.empty:
+        raise ValueError(f"capex_annual has no headline capex from {since}")
+    total = float(rows["capex_usd_bn"].sum())
+    last = int(rows["fiscal_year"].max())
+    return Fact(
+        f"capex-since-{since}",
+        total,
+        figures.usd_bn(total),
+        pd.Timestamp(f"{last}-12-31"),
+        tuple(rows["source_id"]),
+        f"{since}–{last}, headline basis",
+        {"since": since, "last": last},
         "year",
     )
 
