@@ -43,11 +43,20 @@ class Fact:
     source_ids: tuple[str, ...] = ()
     detail: str = ""
     parts: dict = field(default_factory=dict)
+    #: The precision of ``as_of``: day | month | quarter | year.
+    as_of_precision: str = "day"
 
     @property
     def as_of_text(self) -> str:
-        """``as of 29 July 2026`` (or ``undated``)."""
-        return f"as of {figures.date(self.as_of)}" if self.as_of is not None else "undated"
+        """``as of 29 July 2026`` (``as of 2025`` for a year; ``undated`` when no date)."""
+        if self.as_of is None:
+            return "undated"
+        return f"as of {figures.date(self.as_of, self.as_of_precision)}"
+
+    @property
+    def key_figure_as_of(self) -> dict:
+        """``KeyFigure`` keywords (``as_of``, ``as_of_precision``) for a card showing this fact."""
+        return {"as_of": self.as_of, "as_of_precision": self.as_of_precision}
 
 
 def glue_fact(fact: Fact) -> None:
@@ -99,16 +108,26 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
 
     Counts one row per model (the preferred source), developer Meta, status ``released``, dated
     strictly after ``formed``, whichever Meta group made it (FAIR included). ``parts`` gives the
-    open-weight and closed counts, and ``not stated`` where a release's openness is unknown.
+    open-weight and closed counts, ``not stated`` where a release's openness is unknown, and the
+    first of these releases (``first_model``, ``first_date``, ``first_precision``; None if none).
     """
     one = preferred(releases, ["developer", "model"], sources)
     meta = one[
         (one["developer"] == "Meta") & (one["status"] == "released") & (one["date"] > formed)
     ]
+    newest = figures.as_of(meta, "date", "date_precision" if "date_precision" in meta else None)
     openness = (
         meta["open_weights"].map({True: "open weights", False: "closed"}).fillna("not stated")
     )
-    parts = {k: int((openness == k).sum()) for k in ["open weights", "closed", "not stated"]}
+    parts: dict = {k: int((openness == k).sum()) for k in ["open weights", "closed", "not stated"]}
+    first = meta.sort_values("date").head(1)
+    parts["first_model"] = str(first["model"].iloc[0]) if len(first) else None
+    parts["first_date"] = pd.Timestamp(first["date"].iloc[0]) if len(first) else None
+    parts["first_precision"] = (
+        str(first["date_precision"].iloc[0])
+        if len(first) and "date_precision" in first and pd.notna(first["date_precision"].iloc[0])
+        else "day"
+    )
     detail = f"{parts['open weights']} open-weight, {parts['closed']} closed"
     if parts["not stated"]:
         detail += f", {parts['not stated']} not stated"
@@ -116,10 +135,11 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
         "releases-since-formation",
         len(meta),
         str(len(meta)),
-        _newest(meta["date"]),
+        newest["as_of"],
         tuple(meta["source_id"]),
         detail,
         parts,
+        newest["as_of_precision"],
     )
 
 
@@ -133,14 +153,16 @@ def leaders_left(leadership: pd.DataFrame, formed: pd.Timestamp) -> Fact:
     people = leadership["person"].nunique()
     ended = leadership[leadership["end"].notna() & (leadership["end"] > formed)]
     left = ended["person"].nunique()
+    newest = figures.as_of(ended, "end", "end_precision" if "end_precision" in ended else None)
     return Fact(
         "leaders-left",
         left,
         f"{left} of {people}",
-        _newest(ended["end"]),
+        newest["as_of"],
         tuple(ended["source_id"]),
         f"people in the leadership roster whose role ended after {figures.short_date(formed)}",
         {"left": left, "people": people},
+        newest["as_of_precision"],
     )
 
 
@@ -201,6 +223,40 @@ def reality_labs_losses(reality_labs: pd.DataFrame, sources: pd.DataFrame, since
         tuple(rows["source_id"]),
         f"our sum of {since}–{last}",
         {"since": since, "last": last, "missing": missing},
+        "year",
+    )
+
+
+#: First fiscal year of the named "capex since" fact (parameters never move it).
+CAPEX_SINCE_YEAR = 2024
+
+
+def capex_since(
+    capex_annual: pd.DataFrame, sources: pd.DataFrame, since: int = CAPEX_SINCE_YEAR
+) -> Fact:
+    """Meta's capital expenditures summed from fiscal ``since`` to the latest year (USD bn).
+
+    Headline basis (including principal payments on finance leases), one row per year from the
+    strongest source, as the infrastructure chapter's series. ``as_of`` is the latest fiscal
+    year (year precision). Raises ``ValueError`` when no year from ``since`` is in the data.
+    """
+    from report.chapters.infrastructure import capex_series
+
+    series = capex_series(capex_annual, "incl_finance_leases", sources)
+    rows = series[series["fiscal_year"] >= since]
+    if rows.empty:
+        raise ValueError(f"capex_annual has no headline capex from {since}")
+    total = float(rows["capex_usd_bn"].sum())
+    last = int(rows["fiscal_year"].max())
+    return Fact(
+        f"capex-since-{since}",
+        total,
+        figures.usd_bn(total),
+        pd.Timestamp(f"{last}-12-31"),
+        tuple(rows["source_id"]),
+        f"{since}–{last}, headline basis",
+        {"since": since, "last": last},
+        "year",
     )
 
 

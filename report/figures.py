@@ -115,6 +115,58 @@ def months_between(start: Any, end: Any) -> float:
     return days / 30.4375
 
 
+_PERIOD_FREQ = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}
+
+
+def period_of(value: Any, precision: str | None = "day") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day a date stands for at its precision.
+
+    ``("2025-08-01", "month")`` -> 1 and 31 August 2025; a year-precision date covers its whole
+    year; ``None`` precision means the day. Raises ``ValueError`` for an unknown precision or a
+    missing date.
+    """
+    level = "day" if precision is None or _is_missing(precision) else str(precision)
+    if level not in _PERIOD_FREQ:
+        raise ValueError(
+            f"unknown date precision {precision!r}; expected one of {list(_PERIOD_FREQ)}"
+        )
+    if _is_missing(value) or value is pd.NaT:
+        raise ValueError("a missing date has no period")
+    period = pd.Timestamp(value).to_period(_PERIOD_FREQ[level])
+    return period.start_time.normalize(), period.end_time.normalize()
+
+
+def months_range(
+    start: Any, start_precision: str | None, end: Any, end_precision: str | None
+) -> tuple[float, float]:
+    """The shortest and longest time (calendar months, 30.44 days each) two vague dates allow.
+
+    Each date covers its whole period (:func:`period_of`): the shortest gap runs from the end of
+    the first period to the start of the second (never below 0), the longest from the start of
+    the first to the end of the second. Two dates known to the day give one value twice.
+    """
+    first_from, first_to = period_of(start, start_precision)
+    second_from, second_to = period_of(end, end_precision)
+    shortest = max(0.0, months_between(first_to, second_from))
+    longest = months_between(first_from, second_to)
+    return shortest, longest
+
+
+def months_range_text(
+    shortest: float, longest: float, digits: int = 1, compact: bool = False
+) -> str:
+    """A gap in months between two bounds, in words.
+
+    ``(2.0, 2.0)`` -> ``2.0 months``; ``(0.0, 2.0)`` -> ``at least 0.0 and at most 2.0 months``
+    (``compact``: ``0.0–2.0 months``, for a key-figure card). Rounded half to even on the digits
+    shown; bounds that read the same are one value.
+    """
+    lo, hi = fixed(shortest, digits), fixed(longest, digits)
+    if lo == hi:
+        return f"{lo} months"
+    return f"{lo}–{hi} months" if compact else f"at least {lo} and at most {hi} months"
+
+
 @dataclass
 class KeyFigure:
     """A headline number: glued under ``name`` and shown in the key-figures block."""
@@ -139,6 +191,60 @@ class KeyFigure:
         if isinstance(self.as_of, str) and not _looks_iso(self.as_of):
             return self.as_of
         return date(self.as_of, self.as_of_precision)
+
+
+#: Date precisions from finest to coarsest (the ``date_precision`` enum of the data package).
+PRECISIONS = ("day", "month", "quarter", "year")
+
+
+def as_of(
+    rows: pd.DataFrame,
+    date: str = "date",
+    precision: str | None = "date_precision",
+) -> dict[str, Any]:
+    """``KeyFigure`` keywords for the newest dated row of ``rows``: ``as_of`` and its precision.
+
+    ``rows`` are the rows a figure rests on; ``date`` names their date column and ``precision``
+    the column giving each row's ``date_precision`` (``None``: every date is to the day). When
+    several rows share the newest date, the coarsest precision among them is used. Rows with no
+    date are ignored; with no dated row at all the result is ``{"as_of": None, ...}`` (no "as
+    of" line). Raises ``KeyError`` when a named column is missing. Use as
+    ``KeyFigure(..., **as_of(rows))``; combine several with :func:`newest_as_of`.
+    """
+    dates = pd.to_datetime(rows[date], errors="coerce")
+    if precision is not None and precision not in rows.columns:
+        raise KeyError(f"no column {precision!r} in the rows")
+    dated = dates.notna()
+    if not dated.any():
+        return {"as_of": None, "as_of_precision": "day"}
+    newest = dates[dated].max()
+    at = dated & (dates == newest)
+    level = "day"
+    if precision is not None:
+        given = rows.loc[at, precision].fillna("day").astype(str)
+        level = max(given, key=lambda p: PRECISIONS.index(p) if p in PRECISIONS else 0)
+    return {"as_of": pd.Timestamp(newest), "as_of_precision": level}
+
+
+def year_as_of(fiscal_year: Any) -> dict[str, Any]:
+    """``KeyFigure`` keywords for a figure that rests on a fiscal year's rows: ``as of 2025``.
+
+    Meta's fiscal year is the calendar year, so the year's last day stands for it.
+    """
+    if _is_missing(fiscal_year):
+        return {"as_of": None, "as_of_precision": "day"}
+    return {"as_of": pd.Timestamp(f"{int(fiscal_year)}-12-31"), "as_of_precision": "year"}
+
+
+def newest_as_of(*found: dict[str, Any]) -> dict[str, Any]:
+    """The newest of several :func:`as_of` results (ties: the coarser precision)."""
+    dated = [f for f in found if f.get("as_of") is not None]
+    if not dated:
+        return {"as_of": None, "as_of_precision": "day"}
+    return max(
+        dated,
+        key=lambda f: (pd.Timestamp(f["as_of"]), PRECISIONS.index(f.get("as_of_precision", "day"))),
+    )
 
 
 def _looks_iso(text: str) -> bool:

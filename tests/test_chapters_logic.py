@@ -61,6 +61,68 @@ def test_restructurings_measure_months_between_changes():
     assert months[3] == pytest.approx(32 / 30.4375)
 
 
+def test_gaps_between_restructurings_respect_month_precision():
+    rows = labs.restructurings(labs.one_per_event(events(), SOURCES))
+    # a: February 2023 (month) -> b: 20 Jan 2024 (day): from 28 Feb to 20 Jan at least, 1 Feb at most
+    assert rows["months_min"][1] == pytest.approx(326 / 30.4375)
+    assert rows["months_max"][1] == pytest.approx(353 / 30.4375)
+    # c: 30 June 2025 (day) -> d: August 2025 (month): 1 Aug at the earliest, 31 Aug at the latest
+    assert rows["months_min"][3] == pytest.approx(32 / 30.4375)
+    assert rows["months_max"][3] == pytest.approx(62 / 30.4375)
+    assert rows["exact"].tolist() == [False, False, True, False]
+    gap = labs.shortest_gap(rows)
+    # the least any gap can be is 1.05 months (c -> d); the shortest gap is at most 2.04 months
+    assert gap["text"] == "at least 1.1 and at most 2.0 months"
+    assert gap["where"] == "between 30 June 2025 and August 2025"
+    # b -> c, both to the day: 20 Jan 2024 -> 30 June 2025 = 527 days
+    assert gap["exact_text"] == "17.3 months"
+    assert labs.median_life(rows) == (pytest.approx(326 / 30.4375), pytest.approx(353 / 30.4375))
+
+
+def test_a_gap_that_may_or_may_not_be_the_shortest_is_named_with_the_others():
+    ev = pd.DataFrame(
+        {
+            "event_id": ["x", "y", "z"],
+            "date": pd.to_datetime(["2025-05-27", "2025-06-30", "2025-08-01"]),
+            "date_precision": ["day", "day", "month"],
+            "type": ["reorganisation", "formation", "reorganisation"],
+            "title": list("XYZ"),
+            "count": [None] * 3,
+            "source_id": ["s1"] * 3,
+        }
+    )
+    gap = labs.shortest_gap(labs.restructurings(ev))
+    # y -> z could be 1.05 months (1 Aug) or up to 2.04; x -> y is 1.12 months exactly
+    assert gap["text"] == "1.1 months"  # both bounds read 1.1 at one decimal
+    assert gap["shortest"] == pytest.approx(32 / 30.4375)
+    assert gap["longest"] == pytest.approx(34 / 30.4375)
+    assert (
+        gap["where"]
+        == "between 27 May 2025 and 30 June 2025 or between 30 June 2025 and August 2025"
+    )
+    assert gap["exact_text"] == "1.1 months"
+    with pytest.raises(ValueError):
+        labs.shortest_gap(labs.restructurings(ev.iloc[:1]))
+
+
+def test_months_range_of_vague_dates():
+    from report import figures
+
+    assert figures.months_range("2025-06-30", "day", "2025-07-15", "day") == (
+        pytest.approx(15 / 30.4375),
+        pytest.approx(15 / 30.4375),
+    )
+    lo, hi = figures.months_range("2025-08-01", "month", "2025-08-01", "month")
+    assert lo == 0 and hi == pytest.approx(30 / 30.4375)  # the same month: 0 to 30 days apart
+    lo, hi = figures.months_range("2025-01-01", "year", "2026-01-01", "day")
+    assert lo == pytest.approx(1 / 30.4375) and hi == pytest.approx(365 / 30.4375)
+    assert figures.months_range_text(1.04, 2.04) == "at least 1.0 and at most 2.0 months"
+    assert figures.months_range_text(1.04, 2.04, compact=True) == "1.0–2.0 months"
+    assert figures.months_range_text(1.05, 1.05) == "1.0 months"  # round half to even
+    with pytest.raises(ValueError):
+        figures.period_of("2025-01-01", "week")
+
+
 def test_since_counts_strictly_after_formation():
     one = labs.one_per_event(events(), SOURCES)
     assert labs.since(one, D("2025-06-30"), "reorganisation")["event_id"].tolist() == ["d"]
@@ -220,6 +282,108 @@ def test_retention_counts_recruits_named_only_when_they_left():
     d = out.set_index("person").loc["D"]
     assert d["months_to_leave"] == pytest.approx(215 / 30.4375)  # joined 2025-07-01
     assert pd.isna(out.set_index("person").loc["X", "months_to_leave"])
+
+
+def departures_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "person": ["Old", "Year", "Stated", "Both", "Both", "Nobody", "Ghost", "Ghost"],
+            "left_date": pd.to_datetime(
+                [
+                    "2025-08-01",
+                    "2025-08-01",
+                    "2025-08-01",
+                    "2026-02-01",
+                    "2026-02-01",
+                    None,
+                    "2025-08-01",
+                    None,
+                ]
+            ),
+            "date_precision": ["month", "month", "month", "month", "month", None, "month", None],
+            "destination": ["A", "B", None, "OpenAI", "OpenAI", None, "OpenAI", None],
+            "joined_date": pd.to_datetime(
+                ["2013-01-01", "2024-01-01", None, "2025-07-01", None, None, None, None]
+            ),
+            "joined_precision": ["year", "year", None, "month", None, None, None, None],
+            "cohort": [
+                "existing_staff",
+                "existing_staff",
+                "existing_staff",
+                "new_recruit",
+                "new_recruit",
+                "unknown",
+                "new_recruit",
+                "new_recruit",
+            ],
+            "outcome": ["left", "left", "left", "left", "left", "left", "left", "never_joined"],
+            "tenure_months_low": [None, None, 96, None, 7, None, 0, 0],
+            "tenure_months_high": [None, None, None, None, 7, None, 1, 0],
+            "source_id": ["s1", "s1", "s1", "s1", "s2", "s1", "s1", "s2"],
+        }
+    )
+
+
+def test_tenure_honours_precision_stated_words_and_unknown_joining_dates():
+    out = talent.tenure(departures_frame()).set_index("person")
+    assert "Ghost" not in out.index  # never started: no tenure, not a departure
+    # joined 2013 (year only), left August 2025 (month only): 139 to 152 months
+    assert out.loc["Old", "band"] == "over 2 years"
+    # joined 2024 (year only), left August 2025: from 7.0 to 20.0 months, one band either way
+    assert out.loc["Year", "low"] == pytest.approx(213 / 30.4375)
+    assert out.loc["Year", "high"] == pytest.approx(608 / 30.4375)
+    assert (
+        out.loc["Year", "band"] == "6 months to 2 years"
+        and out.loc["Year", "text"] == "7–20 months"
+    )
+    # no joining date, but "more than eight years" stated: a floor and no ceiling
+    assert out.loc["Stated", "band"] == "over 2 years" and pd.isna(out.loc["Stated", "high"])
+    assert out.loc["Stated", "text"] == "at least 96 months"
+    # dates (6.0-8.0 months) and a stated "seven months" from another source: the tightest wins
+    assert out.loc["Both", "low"] == 7 and out.loc["Both", "high"] == 7
+    assert out.loc["Both", "basis"] == "dates and stated"
+    # neither a joining date nor a stated tenure: unknown, kept in the base
+    assert out.loc["Nobody", "band"] == "unknown" and out.loc["Nobody", "basis"] == "none"
+    bands = talent.tenure_bands(talent.tenure(departures_frame()))
+    assert bands["band"].tolist() == [
+        "up to 6 months",
+        "6 months to 2 years",
+        "over 2 years",
+        "unknown",
+    ]
+    assert bands["people"].tolist() == [0, 2, 2, 1]
+    assert talent.tenure_text(bands) == (
+        "2 of the 5 who left had been at Meta over 2 years, 2 for 6 months to 2 years and 0 for "
+        "up to 6 months; for 1 our sources give no time at Meta"
+    )
+
+
+def test_tenure_refuses_sources_that_contradict_each_other():
+    rows = departures_frame()
+    rows.loc[4, "tenure_months_low"] = 30  # "Both": dates allow at most 8 months
+    with pytest.raises(ValueError, match="Both"):
+        talent.tenure(rows)
+
+
+def test_a_recruit_who_never_started_is_no_departure():
+    rows = departures_frame()
+    assert talent.never_joined(rows) == {"Ghost"}
+    assert talent.never_joined(rows.drop(columns="outcome")) == set()
+    people = pd.DataFrame(
+        {"person": ["Both"], "employer": ["Apple"], "date_reported": [D("2025-07-01")]}
+    )
+    out = talent.retention(people, rows, D("2025-01-01"), D("2026-11-29")).set_index("person")
+    # Ghost is a recruit named only when leaving, but never started: counted apart
+    assert out.index.tolist() == ["Both", "Ghost"]
+    assert bool(out.loc["Ghost", "never_joined"]) and not bool(out.loc["Ghost", "left"])
+    assert bool(out.loc["Both", "left"])
+    started = out[~out["never_joined"]]
+    assert started["left"].mean() == 1.0  # 1 of the 1 who started; not 1 of 2
+    spec = talent.departures_chart(rows).to_dict()
+    drawn = [r for d in spec["datasets"].values() for r in d if r.get("person") == "Ghost"]
+    assert drawn and all(r["outcome_label"] == talent.OUTCOME_LABELS["never_joined"] for r in drawn)
+    shapes = [v["encoding"].get("shape", {}) for v in spec["layer"]]
+    assert any(s.get("field") == "outcome_label" for s in shapes)
 
 
 def test_pay_ranges_filter_and_label():

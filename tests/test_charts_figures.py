@@ -316,3 +316,62 @@ def test_one_formatter_rounds_half_to_even_on_the_written_number():
     assert figures.number(1234567.5) == "1,234,568"
     with pytest.raises(ValueError, match="non-finite"):
         figures.fixed(float("inf"), 1)
+
+
+def test_as_of_is_the_newest_dated_row_at_its_precision():
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-06-13", "2025-08-01", None, "2025-08-01"]),
+            "date_precision": ["day", "day", None, "month"],
+        }
+    )
+    # Two rows share the newest date: the coarser precision wins (the card must not claim a day).
+    assert figures.as_of(rows) == {"as_of": pd.Timestamp("2025-08-01"), "as_of_precision": "month"}
+    assert figures.as_of(rows.iloc[:1]) == {
+        "as_of": pd.Timestamp("2025-06-13"),
+        "as_of_precision": "day",
+    }
+    undated = pd.DataFrame({"when": [pd.NaT]})
+    assert figures.as_of(undated, "when", None)["as_of"] is None
+    with pytest.raises(KeyError):
+        figures.as_of(undated, "when")  # no date_precision column and none waived
+    card = figures.KeyFigure("k", "l", "1", **figures.as_of(rows))
+    assert card.as_of_text == "August 2025"
+    assert figures.KeyFigure("k", "l", "1", **figures.year_as_of(2025)).as_of_text == "2025"
+    newest = figures.newest_as_of(figures.as_of(rows.iloc[:1]), figures.year_as_of(2024))
+    assert newest["as_of"] == pd.Timestamp("2025-06-13")
+    assert figures.newest_as_of({"as_of": None})["as_of"] is None
+
+
+def test_vague_dates_are_spans_and_never_sit_on_the_first():
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-08-01", "2025-01-01", "2025-04-01", "2025-06-13", None]),
+            "date_precision": ["month", "year", "quarter", "day", None],
+        }
+    )
+    out = charts.with_date_spans(rows)
+    assert list(out.when_from) == list(
+        pd.to_datetime(["2025-08-01", "2025-01-01", "2025-04-01", "2025-06-13", None])
+    )
+    assert list(out.when_to[:4]) == list(
+        pd.to_datetime(["2025-08-31", "2025-12-31", "2025-06-30", "2025-06-13"])
+    )
+    assert all(d.day != 1 for d in out.when_at[:3])
+    assert out.when_at[3] == pd.Timestamp("2025-06-13")  # an exact day stays where it is
+    assert list(out.date_known[:4]) == ["month only", "year only", "quarter only", "exact day"]
+    assert list(out.when_text[:4]) == ["August 2025", "2025", "Q2 2025", "13 June 2025"]
+    assert pd.isna(out.date_known[4]) and out.when_text[4] == "undated"
+    # A year-only deal no longer sits before a June deal of the same year.
+    assert out.when_at[1] > pd.Timestamp("2025-06-13")
+    with pytest.raises(ValueError, match="precision"):
+        charts.with_date_spans(
+            pd.DataFrame({"date": [pd.Timestamp("2025-01-01")], "date_precision": ["week"]})
+        )
+    spec = charts.date_spans(out, "Date", alt.value(1)).to_dict()
+    assert (
+        spec["encoding"]["x"]["field"] == "when_from"
+        and spec["encoding"]["x2"]["field"] == "when_to"
+    )
+    drawn = next(iter(spec["datasets"].values()))
+    assert len(drawn) == 3  # only the vague rows get a span

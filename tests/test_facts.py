@@ -43,7 +43,10 @@ def test_releases_since_formation_count_every_meta_group_and_unknown_openness():
         }
     )
     fact = facts.releases_since(releases, pd.Timestamp("2025-06-30"), SOURCES)
-    assert fact.value == 3 and fact.parts == {"open weights": 1, "closed": 1, "not stated": 1}
+    counts = {k: fact.parts[k] for k in ["open weights", "closed", "not stated"]}
+    assert fact.value == 3 and counts == {"open weights": 1, "closed": 1, "not stated": 1}
+    assert fact.parts["first_model"] == "CWM"  # the first release after formation, any group
+    assert fact.parts["first_date"] == pd.Timestamp("2025-09-24")
     assert fact.detail == "1 open-weight, 1 closed, 1 not stated"
     assert fact.as_of == pd.Timestamp("2026-11-09")
 
@@ -59,6 +62,14 @@ def test_leaders_left_keeps_people_with_unknown_start_in_the_base():
     )
     fact = facts.leaders_left(roster, pd.Timestamp("2025-06-30"))
     assert fact.text == "2 of 4", "LeCun (no start date) is counted; B left before formation"
+    assert fact.as_of_text == "as of 1 February 2026"  # no precision column: to the day
+    dated = roster.assign(end_precision=["day", None, "day", "month"])
+    fact = facts.leaders_left(dated, pd.Timestamp("2025-06-30"))
+    assert fact.as_of_text == "as of February 2026"  # the newest end is known to the month only
+    assert fact.key_figure_as_of == {
+        "as_of": pd.Timestamp("2026-02-01"),
+        "as_of_precision": "month",
+    }
 
 
 def test_largest_offer_says_denied_and_that_he_joined_later():
@@ -80,6 +91,23 @@ def test_largest_offer_says_denied_and_that_he_joined_later():
     assert "joined Meta later, reported 10 October 2025" in fact.text
     alone = facts.largest_offer(reports.iloc[[0, 2]])
     assert alone.detail == "reported, not confirmed" and "joined" not in alone.text
+
+
+def test_capex_since_sums_the_headline_basis_from_the_strongest_source():
+    capex = pd.DataFrame(
+        {
+            "fiscal_year": [2023, 2024, 2024, 2025, 2025],
+            "basis": ["incl_finance_leases"] * 4 + ["purchases_ppe"],
+            "capex_usd_bn": [28.1, 39.23, 40.0, 72.22, 69.69],
+            "source_id": ["f", "f", "n", "f", "f"],
+        }
+    )
+    fact = facts.capex_since(capex, SOURCES)
+    assert fact.value == pytest.approx(39.23 + 72.22)  # the filing, not the news copy; no PP&E row
+    assert fact.text == "$111.4 billion" and fact.as_of_text == "as of 2025"
+    assert fact.name == "capex-since-2024"
+    with pytest.raises(ValueError):
+        facts.capex_since(capex, SOURCES, since=2030)
 
 
 def test_reality_labs_losses_sum_from_the_year_given_and_name_missing_years():

@@ -5,7 +5,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import event_marks, level_rule, top_rows
+from report.charts import (
+    date_known_opacity,
+    date_spans,
+    date_tooltips,
+    event_marks,
+    level_rule,
+    top_rows,
+    with_date_spans,
+)
 from report.sourcing import preferred
 
 STRUCTURE_LABELS = {
@@ -180,40 +188,43 @@ def sensitivity_chart(
     )
 
 
-def comparables_chart(deals: pd.DataFrame) -> alt.Chart:
+def comparables_chart(deals: pd.DataFrame) -> alt.LayerChart:
     """Completed deals with a reported amount: date, amount and structure (the largest 150)."""
     rows, _ = top_rows(deals.dropna(subset=["amount_usd_bn"]), "amount_usd_bn", 150)
-    return (
+    rows = with_date_spans(rows)
+    y = alt.Y("amount_usd_bn:Q", title="Amount (USD bn)")
+    colour = alt.Color("structure_label:N", title="Structure", sort=list(STRUCTURE_LABELS.values()))
+    points = (
         alt.Chart(rows)
-        .mark_circle(opacity=0.85, stroke="#333333", strokeWidth=0.5)
+        .mark_circle(stroke="#333333", strokeWidth=0.5)
         .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("amount_usd_bn:Q", title="Amount (USD bn)"),
+            x=alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=y,
             size=alt.Size("amount_usd_bn:Q", legend=None, scale=alt.Scale(range=[60, 1000])),
-            color=alt.Color(
-                "structure_label:N", title="Structure", sort=list(STRUCTURE_LABELS.values())
-            ),
+            color=colour,
+            opacity=date_known_opacity(),
             tooltip=[
                 alt.Tooltip("deal:N", title="Deal"),
                 alt.Tooltip("structure_label:N", title="Structure"),
                 alt.Tooltip("amount_usd_bn:Q", title="USD bn", format=",.2f"),
-                alt.Tooltip("date:T", title="Date", format="%b %Y"),
+                *date_tooltips(),
                 alt.Tooltip("key_people:N", title="Who moved"),
                 alt.Tooltip("note:N", title="Note"),
             ],
         )
-        .properties(
-            width="container",
-            height=300,
-            title=alt.Title(
-                "The deals of the AI race, priced",
-                subtitle="Completed deals with a reported amount, by structure",
-            ),
-            description=(
-                "Bubble chart of AI deals from 2024 by date and reported amount in US dollars, "
-                "coloured by structure: acquisition, minority stake, or licence and hire."
-            ),
-        )
+    )
+    return alt.layer(date_spans(rows, "Date", y, colour), points).properties(
+        width="container",
+        height=300,
+        title=alt.Title(
+            "The deals of the AI race, priced",
+            subtitle="Completed deals with a reported amount, by structure; pale bubbles over a bar: month known only",
+        ),
+        description=(
+            "Bubble chart of AI deals from 2024 by date and reported amount in US dollars, "
+            "coloured by structure: acquisition, minority stake, or licence and hire; deals "
+            "dated only to a month are pale, mid-month, over a bar spanning the month."
+        ),
     )
 
 
@@ -245,50 +256,63 @@ def per_person_chart(rows: pd.DataFrame) -> alt.Chart:
     )
 
 
-def aftermath_chart(rows: pd.DataFrame) -> alt.Chart:
+def aftermath_chart(rows: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """What followed the deal, by kind (counted per month once there are many events)."""
     data = event_marks(rows, "date", "type", "description")
     data["type_label"] = data["type"].map(AFTERMATH_LABELS)
     order = list(AFTERMATH_LABELS.values())
     aggregated = bool(data["aggregated"].any())
-    tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%B %Y" if aggregated else "%d %b %Y"),
-        alt.Tooltip("type_label:N", title="Kind"),
-        alt.Tooltip("what:N", title="What happened"),
-    ]
+    y = alt.Y("type_label:N", title=None, sort=order)
+    colour = alt.Color("type_label:N", sort=order, legend=None)
     if aggregated:
-        tooltip.append(alt.Tooltip("count:Q", title="Events"))
+        tooltip = [
+            alt.Tooltip("date:T", title="Month", format="%B %Y"),
+            alt.Tooltip("type_label:N", title="Kind"),
+            alt.Tooltip("what:N", title="What happened"),
+            alt.Tooltip("count:Q", title="Events"),
+        ]
+        x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y"))
+        extra = {"size": alt.Size("count:Q", legend=None, scale=alt.Scale(range=[120, 600]))}
     else:
-        tooltip += [
-            alt.Tooltip("date_precision:N", title="Precision"),
+        # A date known only to the month or year sits mid-period, paler, over a span of it.
+        data = with_date_spans(data.assign(count_reported=rows["count"].values))
+        tooltip = [
+            *date_tooltips(),
+            alt.Tooltip("type_label:N", title="Kind"),
+            alt.Tooltip("what:N", title="What happened"),
             alt.Tooltip("count_reported:Q", title="Number"),
             alt.Tooltip("source_id:N", title="Source"),
         ]
-        data = data.assign(count_reported=rows["count"].values)
-    return (
+        x = alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y"))
+        extra = {"size": alt.value(120), "opacity": date_known_opacity()}
+    points = (
         alt.Chart(data)
         .mark_point(filled=True)
-        .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("type_label:N", title=None, sort=order),
-            color=alt.Color("type_label:N", sort=order, legend=None),
-            size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[120, 600]))
-            if aggregated
-            else alt.value(120),
-            tooltip=tooltip,
-        )
-        .properties(
-            width="container",
-            height=240,
-            title=alt.Title(
-                "After the deal", subtitle="What followed for Scale AI and for Meta's lab"
-            ),
-            description=(
-                "Timeline of events after Meta's investment in Scale AI, by kind: customers pulling "
-                "back, layoffs, leadership changes, the Meta-Scale relationship, legal steps, other."
-            ),
-        )
+        .encode(x=x, y=y, color=colour, tooltip=tooltip, **extra)
     )
+    chart = points if aggregated else alt.layer(date_spans(data, "Date", y, colour), points)
+    return chart.properties(
+        width="container",
+        height=240,
+        title=alt.Title(
+            "After the deal",
+            subtitle="What followed for Scale AI and for Meta's lab; pale marks over a bar: month or year known only",
+        ),
+        description=(
+            "Timeline of events after Meta's investment in Scale AI, by kind: customers pulling "
+            "back, layoffs, leadership changes, the Meta-Scale relationship, legal steps, other."
+        ),
+    )
+
+
+def layoff_rows(aftermath: pd.DataFrame) -> pd.DataFrame:
+    """Scale AI's own layoff rows among the aftermath rows: the rows :func:`scale_layoffs` uses.
+
+    Layoffs that are Meta's own (their description names Meta) are left out.
+    """
+    return aftermath[
+        (aftermath["type"] == "layoff") & ~aftermath["description"].str.contains("Meta", case=False)
+    ]
 
 
 def scale_layoffs(aftermath: pd.DataFrame) -> dict[str, float]:
@@ -296,9 +320,7 @@ def scale_layoffs(aftermath: pd.DataFrame) -> dict[str, float]:
 
     Layoff rows that are Meta's own (their description names Meta) are left out.
     """
-    cuts = aftermath[
-        (aftermath["type"] == "layoff") & ~aftermath["description"].str.contains("Meta", case=False)
-    ]
+    cuts = layoff_rows(aftermath)
     staff = cuts[cuts["description"].str.contains("full-time", case=False)]["count"]
     contractors = cuts[
         cuts["description"].str.contains("contractor", case=False)

@@ -5,8 +5,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import YEAR_AXIS, edition_rule, event_marks, top_rows
-from report.figures import months_between
+from report.charts import (
+    YEAR_AXIS,
+    date_known_opacity,
+    date_spans,
+    date_tooltips,
+    edition_rule,
+    event_marks,
+    top_rows,
+    with_date_spans,
+)
+from report.figures import date as fmt_date
+from report.figures import months_between, months_range, months_range_text
 from report.sourcing import preferred
 
 EVENT_TYPES = [
@@ -112,7 +122,7 @@ def tenures(leadership: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
     return out.sort_values(["start", "person"]).reset_index(drop=True)
 
 
-def timeline_chart(events: pd.DataFrame) -> alt.Chart:
+def timeline_chart(events: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """Every event as a point on its type's row; tooltip gives the what and the source.
 
     With more events than ``charts.MAX_MARKS``, events are counted per month and type
@@ -122,12 +132,11 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
     rows["type_label"] = rows["type"].map(TYPE_LABELS)
     order = [TYPE_LABELS[t] for t in EVENT_TYPES if t in set(rows["type"])]
     aggregated = bool(rows["aggregated"].any())
-    encoding = {
-        "x": alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-        "y": alt.Y("type_label:N", title=None, sort=order),
-        "color": alt.Color("type_label:N", title="Event type", sort=order, legend=None),
-    }
+    x_title = "Date"
+    y = alt.Y("type_label:N", title=None, sort=order)
+    colour = alt.Color("type_label:N", title="Event type", sort=order, legend=None)
     if aggregated:
+        encoding = {"x": alt.X("date:T", title=x_title, axis=alt.Axis(format="%b %Y"))}
         encoding["size"] = alt.Size("count:Q", title="Events in the month")
         tooltip = [
             alt.Tooltip("date:T", title="Month", format="%B %Y"),
@@ -136,39 +145,41 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("what:N", title="What happened"),
         ]
     else:
-        encoding["shape"] = alt.Shape(
-            "date_precision:N",
-            title="Date known to the nearest",
-            scale=alt.Scale(
-                domain=["day", "month", "quarter", "year"],
-                range=["circle", "square", "diamond", "triangle"],
-            ),
-        )
+        # A date known only to the month sits mid-month, paler, over a span of its month.
+        rows = with_date_spans(rows)
+        encoding = {
+            "x": alt.X("when_at:T", title=x_title, axis=alt.Axis(format="%b %Y")),
+            "opacity": date_known_opacity(),
+        }
         tooltip = [
-            alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
-            alt.Tooltip("date_precision:N", title="Precision"),
+            *date_tooltips(),
             alt.Tooltip("type_label:N", title="Type"),
             alt.Tooltip("what:N", title="What happened"),
             alt.Tooltip("people:N", title="People"),
             alt.Tooltip("source_id:N", title="Source"),
         ]
-    return (
+    points = (
         alt.Chart(rows)
-        .mark_point(filled=True, size=110, opacity=0.85)
-        .encode(**encoding, tooltip=tooltip)
-        .properties(
-            width="container",
-            height=300,
-            title=alt.Title(
-                "The making and remaking of Meta's AI organisation",
-                subtitle="Each mark is an event (or, with many, the events of a month); hover for details",
+        .mark_point(filled=True, size=110)
+        .encode(**encoding, y=y, color=colour, tooltip=tooltip)
+    )
+    chart = points if aggregated else alt.layer(date_spans(rows, x_title, y, colour), points)
+    return chart.properties(
+        width="container",
+        height=300,
+        title=alt.Title(
+            "The making and remaking of Meta's AI organisation",
+            subtitle=(
+                "Each mark is an event (or, with many, the events of a month); pale marks over "
+                "a bar: known to the month only; hover for details"
             ),
-            description=(
-                "Timeline of dated events in Meta's AI organisation, one row per event type "
-                "(formations, reorganisations, appointments, departures, freezes, layoffs, "
-                "model releases, products)."
-            ),
-        )
+        ),
+        description=(
+            "Timeline of dated events in Meta's AI organisation, one row per event type "
+            "(formations, reorganisations, appointments, departures, freezes, layoffs, "
+            "model releases, products); events dated only to a month are drawn pale in the "
+            "middle of a bar spanning that month."
+        ),
     )
 
 
@@ -227,43 +238,125 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
     )
 
 
-def intervals_chart(rows: pd.DataFrame) -> alt.Chart:
-    """Months between successive reorganisations (and formations); the latest 40 at most."""
+def intervals_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Months between successive reorganisations (and formations); the latest 40 at most.
+
+    A solid bar reaches the shortest gap the dates allow; where one of the two dates is known
+    only to the month, a pale bar continues to the longest (``months_min`` / ``months_max``
+    from :func:`restructurings`).
+    """
     rows, _ = top_rows(rows, "date", 40)
-    return (
+    rows = rows.copy()
+    rows["dates_known"] = rows["exact"].map(
+        {True: "both to the day", False: "one or both to the month only"}
+    )
+    x = alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    tooltip = [
+        alt.Tooltip("title:N", title="Change"),
+        alt.Tooltip("when_text:N", title="Date"),
+        alt.Tooltip("previous:N", title="After"),
+        alt.Tooltip("months_min:Q", title="Months since previous, at least", format=".1f"),
+        alt.Tooltip("months_max:Q", title="Months since previous, at most", format=".1f"),
+        alt.Tooltip("dates_known:N", title="Dates known"),
+        alt.Tooltip("source_id:N", title="Source"),
+    ]
+    shortest = (
         alt.Chart(rows)
         .mark_bar(color="#0072B2")
         .encode(
-            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-            y=alt.Y("months:Q", title="Months since the previous one"),
-            tooltip=[
-                alt.Tooltip("title:N", title="Change"),
-                alt.Tooltip("date:T", title="Date", format="%b %Y"),
-                alt.Tooltip("months:Q", title="Months since previous", format=".1f"),
-                alt.Tooltip("source_id:N", title="Source"),
-            ],
+            x=x, y=alt.Y("months_min:Q", title="Months since the previous one"), tooltip=tooltip
         )
-        .properties(
-            width="container",
-            height=240,
-            title=alt.Title(
-                "How long each structure lasted",
-                subtitle="Months between one restructuring (formation or reorganisation) and the next",
+    )
+    vague = (
+        alt.Chart(rows[~rows["exact"]])
+        .mark_bar(color="#0072B2", opacity=0.35)
+        .encode(x=x, y="months_min:Q", y2="months_max:Q", tooltip=tooltip)
+    )
+    return alt.layer(shortest, vague).properties(
+        width="container",
+        height=240,
+        title=alt.Title(
+            "How long each structure lasted",
+            subtitle=(
+                "Months between one restructuring (formation or reorganisation) and the next; "
+                "pale: the range left open by a date known only to the month"
             ),
-            description=(
-                "Bar chart of the months elapsed between successive formations and reorganisations "
-                "of Meta's AI organisation."
-            ),
-        )
+        ),
+        description=(
+            "Bar chart of the months elapsed between successive formations and reorganisations "
+            "of Meta's AI organisation; where a date is known only to the month, a pale bar "
+            "extends from the shortest to the longest possible gap."
+        ),
     )
 
 
 def restructurings(events: pd.DataFrame) -> pd.DataFrame:
-    """Formations and reorganisations in date order, with months since the previous one."""
+    """Formations and reorganisations in date order, with months since the previous one.
+
+    ``months`` is the gap between the dates as written; ``months_min`` and ``months_max`` the
+    shortest and longest gap the two dates' precisions allow (a month-precision date covers its
+    whole month, see ``figures.months_range``); ``exact`` is True when both are known to the day.
+    """
     rows = events[events["type"].isin(["formation", "reorganisation"])].sort_values("date").copy()
     rows = rows.reset_index(drop=True)
-    rows["months"] = [None] + [
-        months_between(a, b) for a, b in zip(rows["date"][:-1], rows["date"][1:], strict=True)
-    ]
+    precision = (
+        rows["date_precision"].fillna("day")
+        if "date_precision" in rows
+        else pd.Series("day", index=rows.index)
+    )
+    pairs = list(
+        zip(rows["date"][:-1], precision[:-1], rows["date"][1:], precision[1:], strict=True)
+    )
+    rows["months"] = [None] + [months_between(a, b) for a, _, b, _ in pairs]
+    bounds = [months_range(a, pa, b, pb) for a, pa, b, pb in pairs]
+    rows["months_min"] = pd.Series([None] + [lo for lo, _ in bounds], dtype="float64")
+    rows["months_max"] = pd.Series([None] + [hi for _, hi in bounds], dtype="float64")
+    rows["exact"] = [False] + [pa == "day" and pb == "day" for _, pa, _, pb in pairs]
+    rows["previous"] = [None, *rows["title"][:-1]]
     rows["label"] = rows["date"].dt.strftime("%b %Y")
+    rows["when_text"] = [fmt_date(d, p) for d, p in zip(rows["date"], precision, strict=True)]
     return rows
+
+
+def shortest_gap(rows: pd.DataFrame) -> dict[str, object]:
+    """The shortest gap between successive restructurings, honest about vague dates.
+
+    ``rows`` come from :func:`restructurings`. Returns ``text`` (``at least 0.0 and at most 2.0
+    months`` when month-precision dates leave a range, one value when all are exact), the bounds
+    ``shortest`` (the least any gap can be) and ``longest`` (the most the shortest gap can be),
+    ``row`` (the gap with the smallest upper bound), ``where`` (every gap that could be the
+    shortest, ``between 27 May 2025 and 30 June 2025 or ...``) and ``exact_text``, the shortest gap among
+    pairs both dated to the day (``None`` when there is no such pair). Raises ``ValueError``
+    with fewer than two restructurings.
+    """
+    gaps = rows.dropna(subset=["months_min"])
+    if gaps.empty:
+        raise ValueError("a gap needs at least two restructurings")
+    lo, hi = float(gaps["months_min"].min()), float(gaps["months_max"].min())
+    exact = gaps[gaps["exact"]]
+    when = list(rows["when_text"])
+    # Every gap that could be the shortest one: its least possible length is within the bound.
+    could = gaps[gaps["months_min"] <= hi]
+    where = " or ".join(f"between {when[i - 1]} and {when[i]}" for i in could.index)
+    return {
+        "text": months_range_text(lo, hi),
+        "shortest": lo,
+        "longest": hi,
+        "where": where,
+        "candidates": len(could),
+        "row": gaps.sort_values("months_max").iloc[0],
+        "exact_text": months_range_text(exact["months"].min(), exact["months"].min())
+        if len(exact)
+        else None,
+    }
+
+
+def median_life(rows: pd.DataFrame) -> tuple[float, float]:
+    """Bounds on the median gap between restructurings, in months.
+
+    The median of the shortest gaps and the median of the longest: a median never falls when
+    one of its values rises, so the true median lies between them. ``rows`` come from
+    :func:`restructurings`.
+    """
+    gaps = rows.dropna(subset=["months_min"])
+    return float(gaps["months_min"].median()), float(gaps["months_max"].median())

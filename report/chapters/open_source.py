@@ -5,7 +5,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import YEAR_AXIS, colour_name, edition_rule, top_rows
+from report.charts import (
+    YEAR_AXIS,
+    colour_name,
+    date_known_opacity,
+    date_spans,
+    date_tooltips,
+    edition_rule,
+    top_rows,
+    with_date_spans,
+)
 from report.figures import months_between
 from report.sourcing import preferred
 
@@ -116,20 +125,23 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
     With very many releases, the latest 150 are drawn.
     """
     rows, _ = top_rows(rows, "date", 150)
+    rows = with_date_spans(rows)
     developers = ["Meta"] + sorted(set(rows["developer"]) - {"Meta"})
+    x_title = "Release or announcement date"
+    y = alt.Y("developer:N", title=None, sort=developers)
+    colour = alt.Color(
+        "openness:N",
+        title="Weights",
+        scale=alt.Scale(domain=list(OPENNESS_COLOURS), range=list(OPENNESS_COLOURS.values())),
+    )
     points = (
         alt.Chart(rows)
-        .mark_point(filled=True, size=140, opacity=0.9)
+        .mark_point(filled=True, size=140)
         .encode(
-            x=alt.X("date:T", title="Release or announcement date", axis=YEAR_AXIS),
-            y=alt.Y("developer:N", title=None, sort=developers),
-            color=alt.Color(
-                "openness:N",
-                title="Weights",
-                scale=alt.Scale(
-                    domain=list(OPENNESS_COLOURS), range=list(OPENNESS_COLOURS.values())
-                ),
-            ),
+            x=alt.X("when_at:T", title=x_title, axis=YEAR_AXIS),
+            y=y,
+            color=colour,
+            opacity=date_known_opacity(),
             shape=alt.Shape(
                 "status_label:N",
                 title="Status",
@@ -142,7 +154,7 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
             tooltip=[
                 alt.Tooltip("model:N", title="Model"),
                 alt.Tooltip("developer:N", title="Developer"),
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                *date_tooltips(),
                 alt.Tooltip("openness:N", title="Weights"),
                 alt.Tooltip("status_label:N", title="Status"),
                 alt.Tooltip("licence:N", title="Licence"),
@@ -151,14 +163,17 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
             ],
         )
     )
-    return (points + edition_rule(edition)).properties(
+    return alt.layer(
+        date_spans(rows, x_title, y, colour), points, edition_rule(edition)
+    ).properties(
         width="container",
         height=max(140, 36 * len(developers)),
         title=alt.Title(
             "Open weights, then closed models, then both",
             subtitle=(
                 f"Each mark is a model; {colour_name(OPENNESS_COLOURS['Open weights'])}: weights "
-                f"published, {colour_name(OPENNESS_COLOURS['Closed'])}: closed"
+                f"published, {colour_name(OPENNESS_COLOURS['Closed'])}: closed; pale marks "
+                "over a bar: month known only"
             ),
         ),
         description=(
@@ -171,10 +186,10 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
 def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
     """Total (and active) parameters over time on a log scale (the 150 largest models at most)."""
     sized, _ = top_rows(rows.dropna(subset=["total_params_bn"]), "total_params_bn", 150)
-    sized = sized.copy()
+    sized = with_date_spans(sized)
     sized["who"] = sized["developer"].where(sized["developer"] == "Meta", "Other labs")
     base = alt.Chart(sized).encode(
-        x=alt.X("date:T", title="Date", axis=YEAR_AXIS),
+        x=alt.X("when_at:T", title="Date", axis=YEAR_AXIS),
         color=alt.Color(
             "openness:N",
             title="Weights",
@@ -183,7 +198,7 @@ def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
         tooltip=[
             alt.Tooltip("model:N", title="Model"),
             alt.Tooltip("developer:N", title="Developer"),
-            alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+            *date_tooltips(),
             alt.Tooltip("total_params_bn:Q", title="Total parameters (bn)", format=",.0f"),
             alt.Tooltip("active_params_bn:Q", title="Active per token (bn)", format=",.1f"),
             alt.Tooltip("status_label:N", title="Status"),
@@ -198,16 +213,26 @@ def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
             title=None,
             scale=alt.Scale(domain=["Meta", "Other labs"], range=["circle", "square"]),
         ),
+        opacity=date_known_opacity(),
+    )
+    spans = date_spans(
+        sized,
+        "Date",
+        alt.Y("total_params_bn:Q"),
+        alt.Color(
+            "openness:N",
+            scale=alt.Scale(domain=list(OPENNESS_COLOURS), range=list(OPENNESS_COLOURS.values())),
+        ),
     )
     active = base.mark_rule(strokeDash=[2, 2]).encode(
         y=alt.Y("active_params_bn:Q"), y2="total_params_bn:Q"
     )
-    return (active + total).properties(
+    return alt.layer(spans, active, total).properties(
         width="container",
         height=300,
         title=alt.Title(
             "How big the models are",
-            subtitle="Points: total parameters; dashed stems reach down to the active parameters of mixture-of-experts models",
+            subtitle="Points: total parameters; dashed stems reach down to the active parameters of mixture-of-experts models; pale points over a bar: month known only",
         ),
         description=(
             "Scatter chart on a log scale of model sizes in billions of parameters over time, "
@@ -223,22 +248,26 @@ def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
     scale and unit in its title.
     """
 
-    def line(metric: str, colour: str, title: str, orient: str) -> alt.Chart:
-        return (
-            alt.Chart(rows[rows["metric"] == metric])
+    def line(metric: str, colour: str, title: str, orient: str) -> alt.LayerChart:
+        # A figure known only to the month or quarter sits mid-period over a span of it.
+        data = with_date_spans(rows[rows["metric"] == metric])
+        y = alt.Y("value:Q", title=title, axis=alt.Axis(orient=orient, titleColor=colour))
+        drawn = (
+            alt.Chart(data)
             .mark_line(color=colour, point=alt.OverlayMarkDef(size=70, filled=True, color=colour))
             .encode(
-                x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-                y=alt.Y("value:Q", title=title, axis=alt.Axis(orient=orient, titleColor=colour)),
+                x=alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y")),
+                y=y,
                 tooltip=[
                     alt.Tooltip("metric:N", title="Metric"),
-                    alt.Tooltip("date:T", title="First reported", format="%b %Y"),
+                    *date_tooltips("First reported"),
                     alt.Tooltip("value:Q", title="Value", format=",.0f"),
                     alt.Tooltip("unit:N", title="Unit"),
                     alt.Tooltip("source_id:N", title="Source"),
                 ],
             )
         )
+        return alt.layer(date_spans(data, "Date", y, alt.value(colour)), drawn)
 
     downloads = line(
         "Llama cumulative downloads", "#0072B2", "Cumulative Llama downloads (millions)", "left"
@@ -252,7 +281,7 @@ def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
             height=260,
             title=alt.Title(
                 "What the open era achieved: reported adoption",
-                subtitle="Left axis, blue: cumulative Llama downloads. Right axis, orange: Meta AI monthly users. Millions.",
+                subtitle="Left axis, blue: cumulative Llama downloads. Right axis, orange: Meta AI monthly users. Millions. A bar under a point: month or quarter known only.",
             ),
             description=(
                 "Line chart with two axes: reported cumulative Llama downloads (left) and Meta AI "
@@ -262,38 +291,43 @@ def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def stances_chart(rows: pd.DataFrame) -> alt.Chart:
+def stances_chart(rows: pd.DataFrame) -> alt.LayerChart:
     """What Meta's leaders said about openness, over time."""
-    return (
+    rows = with_date_spans(rows)
+    y = alt.Y("stance:N", title="Stance", sort=STANCE_ORDER)
+    colour = alt.Color(
+        "stance:N",
+        sort=STANCE_ORDER,
+        legend=None,
+        scale=alt.Scale(domain=STANCE_ORDER, range=STANCE_COLOURS),
+    )
+    points = (
         alt.Chart(rows)
         .mark_point(filled=True, size=150)
         .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("stance:N", title="Stance", sort=STANCE_ORDER),
-            color=alt.Color(
-                "stance:N",
-                sort=STANCE_ORDER,
-                legend=None,
-                scale=alt.Scale(domain=STANCE_ORDER, range=STANCE_COLOURS),
-            ),
+            x=alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y")),
+            y=y,
+            color=colour,
+            opacity=date_known_opacity(),
             tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                *date_tooltips(),
                 alt.Tooltip("speaker:N", title="Who"),
                 alt.Tooltip("stance:N", title="Stance"),
                 alt.Tooltip("summary:N", title="What was said"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],
         )
-        .properties(
-            width="container",
-            height=180,
-            title=alt.Title(
-                "What Meta's leaders said about open and closed models",
-                subtitle="Each mark is a dated statement; hover for what was said",
-            ),
-            description=(
-                "Dot chart of dated statements by Meta and its leaders about open versus closed "
-                "models, placed on rows for an open, mixed or closed stance."
-            ),
-        )
+    )
+    return alt.layer(date_spans(rows, "Date", y, colour), points).properties(
+        width="container",
+        height=180,
+        title=alt.Title(
+            "What Meta's leaders said about open and closed models",
+            subtitle="Each mark is a dated statement; pale marks over a bar: month or year known only",
+        ),
+        description=(
+            "Dot chart of dated statements by Meta and its leaders about open versus closed "
+            "models, placed on rows for an open, mixed or closed stance; statements dated only "
+            "to a month or year are pale, mid-period, over a bar spanning it."
+        ),
     )

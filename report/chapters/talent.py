@@ -7,8 +7,14 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.charts import colour_name
-from report.figures import months_between
+from report.charts import (
+    colour_name,
+    date_known_opacity,
+    date_spans,
+    date_tooltips,
+    with_date_spans,
+)
+from report.figures import months_between, months_range
 
 STATUS_LABELS = {
     "company_statement": "Confirmed by the payer",
@@ -93,22 +99,49 @@ def group_employers(hires: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
     return hires["employer"].where(hires["employer"].isin(named), OTHER)
 
 
+#: Outcomes of a departures row (departures.outcome).
+NEVER_JOINED = "never_joined"
+#: How the departures chart names each outcome.
+OUTCOME_LABELS = {"left": "Left Meta", NEVER_JOINED: "Never started (by Meta's account)"}
+
+
+def never_joined(departures: pd.DataFrame) -> set[str]:
+    """People whom a source says never started the role they were recruited for.
+
+    A person counts as never joined when any of their rows says ``never_joined`` (for Avi Verma
+    The Decoder, relaying WIRED, says he spent under a month at Meta; Meta's spokesperson, via
+    The Verge, and AIM say he never started: the chapter shows both and counts him apart). A
+    table without an ``outcome`` column has no one who never joined.
+    """
+    if "outcome" not in departures.columns:
+        return set()
+    return set(departures.loc[departures["outcome"] == NEVER_JOINED, "person"])
+
+
 def retention(
     hires: pd.DataFrame, departures: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
 ) -> pd.DataFrame:
     """Every new recruit of the window, with whether and when they left.
 
     Recruits are the named hires reported in the window plus departures classed as
-    ``new_recruit`` that left within it but were never listed as hires (some recruits were
-    only named when they left). Months to leaving use the joining date where a source gives
-    one, else the date the hire was reported; they stay empty when either is unknown.
+    ``new_recruit`` that left within it, or never started, but were never listed as hires (some
+    recruits were only named when they left). ``never_joined`` marks a recruit who never started
+    (:func:`never_joined`): such a person has ``left`` False and belongs in no leaving rate's
+    base. Months to leaving use the joining date where a source gives one, else the date the
+    hire was reported; they stay empty when either is unknown.
     """
-    left = departures.sort_values("left_date").drop_duplicates("person", keep="first")
+    absent = never_joined(departures)
+    dated = departures.dropna(subset=["left_date"])
+    left = (
+        pd.concat([dated, departures[departures["left_date"].isna()]])
+        .sort_values("left_date", na_position="last", kind="stable")
+        .drop_duplicates("person", keep="first")
+    )
     recruits = hires[["person", "employer", "date_reported"]].copy()
     extra = left[
         (left["cohort"] == "new_recruit")
         & ~left["person"].isin(recruits["person"])
-        & left["left_date"].between(first, last)
+        & (left["left_date"].between(first, last) | left["person"].isin(absent))
     ]
     recruits = pd.concat(
         [recruits, extra[["person"]].assign(employer=None, date_reported=pd.NaT)], ignore_index=True
@@ -118,7 +151,8 @@ def retention(
         on="person",
         how="left",
     )
-    out["left"] = out["source_id"].notna()
+    out["never_joined"] = out["person"].isin(absent)
+    out["left"] = out["source_id"].notna() & ~out["never_joined"] & out["left_date"].notna()
     start = out["joined_date"].fillna(out["date_reported"])
     out["months_to_leave"] = pd.Series(
         [
@@ -128,6 +162,115 @@ def retention(
         dtype="float64",
     )
     return out.drop(columns=["source_id"])
+
+
+#: Bands of time at Meta before leaving, in months: (label, lowest, highest).
+TENURE_BANDS = [
+    ("up to 6 months", 0.0, 6.0),
+    ("6 months to 2 years", 6.0, 24.0),
+    ("over 2 years", 24.0, float("inf")),
+]
+UNKNOWN_TENURE = "unknown"
+
+
+def tenure(departures: pd.DataFrame) -> pd.DataFrame:
+    """Time at Meta of each person who left (never-joined people left out), as a range in months.
+
+    From every row of a person: the joining and leaving dates at their precisions (a year-only
+    joining date covers its whole year, ``figures.months_range``) and the tenure a source states
+    in words (``tenure_months_low`` / ``tenure_months_high``). The ranges are intersected, so the
+    tightest reading wins; ``low``/``high`` stay empty when nothing bounds them. Returns one row
+    per person: ``person``, ``cohort``, ``low``, ``high``, ``band`` (a :data:`TENURE_BANDS` label
+    when the whole range fits in one band, else ``unknown``), ``basis`` (what the range rests
+    on: ``dates``, ``stated``, ``dates and stated`` or ``none``) and ``text`` (the range in words,
+    ``7–20 months``). Raises ``ValueError`` when a
+    person's sources contradict each other (ranges that do not overlap).
+    """
+    absent = never_joined(departures)
+    rows = departures[~departures["person"].isin(absent)]
+    out = []
+    for person, group in rows.groupby("person", sort=True):
+        low, high, basis = 0.0, float("inf"), set()
+        for r in group.itertuples():
+            joined, gone = getattr(r, "joined_date", None), r.left_date
+            if pd.notna(joined) and pd.notna(gone):
+                lo, hi = months_range(
+                    joined, getattr(r, "joined_precision", None), gone, r.date_precision
+                )
+                low, high = max(low, lo), min(high, hi)
+                basis.add("dates")
+            stated_low = getattr(r, "tenure_months_low", None)
+            stated_high = getattr(r, "tenure_months_high", None)
+            if pd.notna(stated_low):
+                low = max(low, float(stated_low))
+                basis.add("stated")
+            if pd.notna(stated_high):
+                high = min(high, float(stated_high))
+                basis.add("stated")
+        if low > high:
+            raise ValueError(f"the sources on {person}'s time at Meta contradict each other")
+        band = UNKNOWN_TENURE
+        if basis:
+            band = next(
+                (name for name, lo, hi in TENURE_BANDS if low >= lo and high <= hi), UNKNOWN_TENURE
+            )
+        out.append(
+            {
+                "person": person,
+                "cohort": group["cohort"].iloc[0],
+                "low": low if basis else None,
+                "high": None if high == float("inf") else high,
+                "band": band,
+                "basis": " and ".join(sorted(basis)) if basis else "none",
+                "text": _range_words(low, high) if basis else "not stated",
+            }
+        )
+    columns = ["person", "cohort", "low", "high", "band", "basis", "text"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _range_words(low: float, high: float) -> str:
+    lo, hi = f"{low:.0f}", f"{high:.0f}"
+    unit = "month" if hi == "1" else "months"
+    if high == float("inf"):
+        return f"at least {lo} {'month' if lo == '1' else 'months'}"
+    if lo == hi:
+        return f"about {lo} {unit}"
+    if low == 0:
+        return f"up to {hi} {unit}"
+    return f"{lo}–{hi} months"
+
+
+def tenure_bands(people: pd.DataFrame) -> pd.DataFrame:
+    """People per tenure band, every band listed (zero included) and ``unknown`` last.
+
+    ``people`` come from :func:`tenure`. Returns ``band``, ``people`` and ``names`` (comma-separated).
+    """
+    order = [name for name, _, _ in TENURE_BANDS] + [UNKNOWN_TENURE]
+    counts = []
+    for band in order:
+        who = people.loc[people["band"] == band, "person"].tolist()
+        counts.append({"band": band, "people": len(who), "names": ", ".join(who)})
+    return pd.DataFrame(counts)
+
+
+def tenure_text(bands: pd.DataFrame) -> str:
+    """What the tenure bands show, with the base stated.
+
+    ``5 of the 14 who left had been at Meta over 2 years, 2 for 6 months to 2 years and 3 for up
+    to 6 months; for 4 our sources give no time at Meta``.
+    """
+    by = bands.set_index("band")["people"]
+    total = int(by.sum())
+    known = [(name, int(by[name])) for name, _, _ in TENURE_BANDS][::-1]
+    first, *rest = known
+    text = f"{first[1]} of the {total} who left had been at Meta {first[0]}"
+    parts = [f"{n} for {name}" for name, n in rest]
+    text += ", " + " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+    unknown = int(by[UNKNOWN_TENURE])
+    if unknown:
+        text += f"; for {unknown} our sources give no time at Meta"
+    return text
 
 
 def pay_ranges(reports: pd.DataFrame, minimum: float) -> pd.DataFrame:
@@ -275,35 +418,62 @@ def pay_chart(rows: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def departures_chart(rows: pd.DataFrame) -> alt.Chart:
-    """Departures over time; known months at Meta as the tooltip."""
-    data = rows.dropna(subset=["left_date"]).copy()
+def departures_chart(rows: pd.DataFrame) -> alt.LayerChart:
+    """Departures over time; time at Meta (band and range, where known) in the tooltip.
+
+    A departure known only to the month sits mid-month, paler, over a bar spanning the month.
+    """
+    absent = never_joined(rows)
+    data = with_date_spans(rows.dropna(subset=["left_date"]), "left_date")
     data["destination"] = data["destination"].fillna("not reported")
-    return (
+    data["outcome_label"] = [
+        OUTCOME_LABELS[NEVER_JOINED if p in absent else "left"] for p in data["person"]
+    ]
+    y = alt.Y("person:N", title=None, sort=alt.EncodingSortField("left_date"))
+    colour = alt.Color("destination:N", title="Went to")
+    points = (
         alt.Chart(data)
         .mark_point(filled=True, size=120)
         .encode(
-            x=alt.X("left_date:T", title="Left (month)", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("person:N", title=None, sort=alt.EncodingSortField("left_date")),
-            color=alt.Color("destination:N", title="Went to"),
+            x=alt.X("when_at:T", title="Left", axis=alt.Axis(format="%b %Y")),
+            y=y,
+            color=colour,
+            opacity=date_known_opacity(),
+            shape=alt.Shape(
+                "outcome_label:N",
+                title="Outcome",
+                scale=alt.Scale(domain=list(OUTCOME_LABELS.values()), range=["circle", "cross"]),
+            ),
             tooltip=[
                 alt.Tooltip("person:N", title="Person"),
-                alt.Tooltip("left_date:T", title="Left", format="%b %Y"),
+                alt.Tooltip("outcome_label:N", title="Outcome"),
+                *date_tooltips("Left"),
                 alt.Tooltip("destination:N", title="Went to"),
-                alt.Tooltip("months_at_meta:Q", title="Months at Meta (where known)", format=".0f"),
+                *(
+                    [alt.Tooltip("time_at_meta:N", title="Time at Meta")]
+                    if "time_at_meta" in data.columns
+                    else []
+                ),
                 alt.Tooltip("note:N", title="Note"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],
         )
-        .properties(
-            width="container",
-            height=max(200, 24 * len(data)),
-            title=alt.Title(
-                "Who left, when, and for where",
-                subtitle="Departures from Meta's AI groups in our sources",
+    )
+    return alt.layer(date_spans(data, "Left", y, colour), points).properties(
+        width="container",
+        height=max(200, 24 * len(data)),
+        title=alt.Title(
+            "Who left, when, and for where",
+            subtitle=(
+                "Departures from Meta's AI groups in our sources; pale marks over a bar: month "
+                "known only; a cross: a recruit who by Meta's account never started"
             ),
-            description="Dot chart of departures from Meta's AI groups by month, coloured by destination.",
-        )
+        ),
+        description=(
+            "Dot chart of departures from Meta's AI groups, coloured by destination; a departure "
+            "known only to the month is drawn pale in the middle of a bar spanning that month; a "
+            "recruit who by Meta's account never started is drawn as a cross, not as a departure."
+        ),
     )
 
 

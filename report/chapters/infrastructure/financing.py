@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.charts import date_known_opacity, date_spans, date_tooltips, with_date_spans
 from report.sourcing import preferred
 
 
@@ -115,42 +116,52 @@ DEAL_KINDS = {
 }
 
 
-def deals_chart(deals: pd.DataFrame) -> alt.Chart:
+def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
     """Every financing or compute deal with a stated amount, by date; never summed."""
-    rows = deals.dropna(subset=["amount_usd_bn"]).copy()
+    rows = with_date_spans(deals.dropna(subset=["amount_usd_bn"]))
     rows["kind_label"] = rows["kind"].map(DEAL_KINDS)
-    return (
+    x_title = "Date agreed or reported"
+    y = alt.Y("amount_usd_bn:Q", title="Amount (USD bn)")
+    colour = alt.Color("kind_label:N", title="Kind", sort=list(DEAL_KINDS.values()))
+    # A deal dated only to a month or year sits mid-period, paler, over a bar spanning it
+    # (a year-only deal is not drawn before the deals of that year it may follow).
+    points = (
         alt.Chart(rows)
-        .mark_circle(opacity=0.8, stroke="#333333", strokeWidth=0.5)
+        .mark_circle(stroke="#333333", strokeWidth=0.5)
         .encode(
-            x=alt.X("date:T", title="Date agreed or reported", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("amount_usd_bn:Q", title="Amount (USD bn)"),
+            x=alt.X("when_at:T", title=x_title, axis=alt.Axis(format="%b %Y")),
+            y=y,
             size=alt.Size(
                 "amount_usd_bn:Q", title="USD bn", legend=None, scale=alt.Scale(range=[60, 900])
             ),
-            color=alt.Color("kind_label:N", title="Kind", sort=list(DEAL_KINDS.values())),
+            color=colour,
+            opacity=date_known_opacity(),
             tooltip=[
                 alt.Tooltip("counterparty:N", title="With"),
                 alt.Tooltip("kind_label:N", title="Kind"),
                 alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f"),
-                alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                *date_tooltips(),
                 alt.Tooltip("term_years:Q", title="Term (years)"),
                 alt.Tooltip("description:N", title="What"),
                 alt.Tooltip("note:N", title="Note"),
             ],
         )
-        .properties(
-            width="container",
-            height=300,
-            title=alt.Title(
-                "Financing and compute commitments",
-                subtitle="Each deal with a stated amount; some overlap (see tooltips), so they are not added up",
+    )
+    return alt.layer(date_spans(rows, x_title, y, colour), points).properties(
+        width="container",
+        height=300,
+        title=alt.Title(
+            "Financing and compute commitments",
+            subtitle=(
+                "Each deal with a stated amount; some overlap (see tooltips), so they are not "
+                "added up; pale bubbles over a bar: month or year known only"
             ),
-            description=(
-                "Bubble chart of Meta's financing and compute deals by date and amount in US "
-                "dollars, coloured by kind: joint venture, bonds, cloud contracts, chips, other."
-            ),
-        )
+        ),
+        description=(
+            "Bubble chart of Meta's financing and compute deals by date and amount in US "
+            "dollars, coloured by kind: joint venture, bonds, cloud contracts, chips, other; "
+            "a deal dated only to a month or year is pale, mid-period, over a bar spanning it."
+        ),
     )
 
 
