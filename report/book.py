@@ -11,6 +11,7 @@ notebooks in place with their defaults (what a maintainer commits after changing
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import hashlib
 import json
 import os
@@ -47,6 +48,8 @@ class BuildReport:
     total_seconds: float = 0.0
     changed_figures: list[dict[str, Any]] = field(default_factory=list)
     takeaway: takeaway.TakeawayReport | None = None
+    #: No earlier build's figures to compare with (a first build, or after --force).
+    first: bool = False
 
     def summary(self) -> str:
         """A human summary: time per chapter, figures changed, where the book is."""
@@ -67,6 +70,8 @@ class BuildReport:
             lines.append("Key figures changed since the last build:")
             for row in self.changed_figures:
                 lines.append(f"  {row['chapter']}.{row['name']}: {row['old']} -> {row['new']}")
+        elif self.first:
+            lines.append("First build here: key figures are compared from the next build on.")
         else:
             lines.append("No key figure changed since the last build.")
         lines.append(f"The book is in {self.html}")
@@ -146,7 +151,14 @@ def compile_book(stage: Path, out: Path) -> Path:
         "--keep-going",
         "--quiet",
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    # "Last updated" in every footer is the data edition's date, not the day of the build, so
+    # the same edition compiles to the same pages on any day (Sphinx honours SOURCE_DATE_EPOCH).
+    edition = data.Package(stage / "data").edition
+    epoch = int(
+        dt.datetime(edition.year, edition.month, edition.day, 12, tzinfo=dt.UTC).timestamp()
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         log = out / "jupyter-book.log"
         out.mkdir(parents=True, exist_ok=True)
@@ -419,6 +431,7 @@ def build(
         compile_seconds=compile_seconds,
         total_seconds=time.perf_counter() - started,
         changed_figures=changes,
+        first=not old,
         takeaway=extras,
     )
 

@@ -73,6 +73,19 @@ def pct(value: float | None, digits: int = 0) -> str:
     return f"{fixed(value * 100, digits)}%"
 
 
+def growth_words(rate: float | None, digits: int = 0) -> str:
+    """A yearly rate as a verb phrase, never a minus sign after "grows".
+
+    ``0.1`` -> ``grows 10%``, ``-0.15`` -> ``shrinks 15%``, ``0`` -> ``stays flat``.
+    """
+    if _is_missing(rate):
+        return "n/a"
+    text = fixed(abs(rate) * 100, digits)
+    if float(text) == 0:
+        return "stays flat"
+    return f"{'grows' if rate > 0 else 'shrinks'} {text}%"
+
+
 def multiple(value: float | None, digits: int = 1) -> str:
     """``3.42`` -> ``3.4×``."""
     if _is_missing(value):

@@ -233,6 +233,21 @@ def _rule_text(error: Any, field: dict[str, Any] | None = None) -> str:
     return f"{kind}: {note or error.message}"
 
 
+def _duplicate_key_text(error: Any, schema: dict[str, Any]) -> str:
+    """``duplicate key quarter='2025Q1', basis='purchases_ppe' (as in row 5)``."""
+    names = [f["name"] for f in schema.get("fields", [])]
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    cells = list(getattr(error, "cells", None) or [])
+    found = re.search(r"position (\d+)", getattr(error, "note", "") or "")
+    where = f" (as in row {found.group(1)})" if found else ""
+    try:
+        shown = ", ".join(f"{k}={cells[names.index(k)]!r}" for k in key)
+    except (ValueError, IndexError):
+        return _rule_text(error) + where
+    return f"duplicate key {shown}{where}"
+
+
 #: The Frictionless error type of a cell refused by ``reading.narrowing``.
 NARROWING_ERROR = "report-reading"
 
@@ -324,10 +339,13 @@ def check_content(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) ->
             field = getattr(error, "field_name", None)
             if error.type == "constraint-error" and (error.row_number, field) in narrowed:
                 continue
+            rule = _rule_text(error, fields.get(field))
+            if error.type == "primary-key" and res:
+                rule = _duplicate_key_text(error, res["schema"])
             problems.append(
                 Problem(
                     file,
-                    _rule_text(error, fields.get(field)),
+                    rule,
                     row=getattr(error, "row_number", None),
                     field=field or None,
                     value=getattr(error, "cell", None) or None,

@@ -479,7 +479,11 @@ def test_select_window_and_other_labs():
 
 
 def test_share_text_names_its_base_and_the_undated():
-    assert talent.share_text(16, 46, 13) == "16 of the 46 (35%), 13 of whom have no reported date"
+    assert (
+        talent.share_text(16, 46, 13)
+        == "16 of the 46 (35%; the 46 include 13 with no reported date)"
+    )
+    assert talent.share_text(1, 8) == "1 of the 8 (12%)"  # half to even, like every figure
     assert talent.share_text(3, 4) == "3 of the 4 (75%)"
     with pytest.raises(ValueError):
         talent.share_text(5, 4)

@@ -375,3 +375,10 @@ def test_vague_dates_are_spans_and_never_sit_on_the_first():
     )
     drawn = next(iter(spec["datasets"].values()))
     assert len(drawn) == 3  # only the vague rows get a span
+
+
+def test_growth_words_never_read_grows_minus():
+    assert figures.growth_words(0.1) == "grows 10%"
+    assert figures.growth_words(-0.15) == "shrinks 15%"
+    assert figures.growth_words(0.004) == "stays flat"
+    assert figures.growth_words(0.125, 1) == "grows 12.5%"

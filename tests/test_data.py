@@ -324,3 +324,14 @@ def test_a_quarter_and_its_period_end_must_agree(tmp_path, quarter, period_end, 
     found = [p for p in validate(copy) if p.severity == "error"]
     assert [(Path(p.file).name, p.row) for p in found] == [("capex_quarterly.csv", 2)], found
     assert fragment in found[0].rule
+
+
+def test_a_duplicate_key_names_the_key_and_the_first_row(tmp_path):
+    copy = dk.copy_data(tmp_path / "dup")
+    dk.duplicate_row(copy, "capex_annual", 0)
+    header, rows = dk.read(copy / "capex_annual.csv")
+    first = dict(zip(header, rows[0], strict=True))
+    found = [p for p in validate(copy) if p.severity == "error"]
+    assert len(found) == 1 and found[0].row == len(rows) + 1
+    assert f"fiscal_year='{first['fiscal_year']}', basis='{first['basis']}'" in found[0].rule
+    assert found[0].rule.endswith("(as in row 2)")

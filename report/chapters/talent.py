@@ -14,7 +14,7 @@ from report.charts import (
     date_tooltips,
     with_date_spans,
 )
-from report.figures import months_between, months_range
+from report.figures import fixed, months_between, months_range
 
 STATUS_LABELS = {
     "company_statement": "Confirmed by the payer",
@@ -315,7 +315,7 @@ def flows_chart(flows: pd.DataFrame) -> alt.Chart:
             height=max(160, 34 * len(flows)),
             title=alt.Title(
                 "Where Meta's AI hires came from",
-                subtitle="Named hires in the window, by the employer they left",
+                subtitle="Every named hire, dated or not, by the employer they left",
             ),
             description="Horizontal bar chart counting Meta's named AI hires by previous employer.",
         )
@@ -478,14 +478,14 @@ def departures_chart(rows: pd.DataFrame) -> alt.LayerChart:
 
 
 def share_text(count: int, base: int, undated: int = 0) -> str:
-    """A share that names its base: ``16 of the 46 (35%), 13 of them undated``.
+    """A share that names its base: ``16 of the 46 (35%; the 46 include 13 with no reported date)``.
 
     ``undated`` says how many of the base have no reported date (they are counted, not
     dropped). Raises ``ValueError`` when ``base`` is not positive or ``count`` exceeds it.
     """
     if base <= 0 or not 0 <= count <= base:
         raise ValueError(f"a share needs 0 <= count <= base and base > 0 (got {count} of {base})")
-    text = f"{count} of the {base} ({count / base:.0%})"
+    share = f"{fixed(count / base * 100, 0)}%"
     if undated:
-        text += f", {undated} of whom have no reported date"
-    return text
+        return f"{count} of the {base} ({share}; the {base} include {undated} with no reported date)"
+    return f"{count} of the {base} ({share})"
