@@ -47,14 +47,24 @@ from report.chapters.infrastructure.depreciation import (
     with_plan,
 )
 from report.chapters.infrastructure.financing import (
+    ANNUAL_BRIDGE_STEPS,
     BRIDGE_STEPS,
+    COMMITTED_STAGES,
     DEAL_KINDS,
+    OFF_BALANCE_KINDS,
+    STAGES,
+    annual_bridge,
+    annual_bridge_chart,
+    commitments,
     deals_chart,
     funding,
     funding_chart,
     metric_series,
+    off_balance_chart,
+    off_balance_items,
     quarterly_bridge,
     quarterly_bridge_chart,
+    stage_label,
 )
 from report.chapters.infrastructure.peers import (
     ALIGNMENTS,
@@ -77,6 +87,16 @@ from report.sourcing import preferred
 
 __all__ = [
     "ALIGNMENTS",
+    "ANNUAL_BRIDGE_STEPS",
+    "COMMITTED_STAGES",
+    "OFF_BALANCE_KINDS",
+    "STAGES",
+    "annual_bridge",
+    "annual_bridge_chart",
+    "commitments",
+    "off_balance_chart",
+    "off_balance_items",
+    "stage_label",
     "BASES",
     "BRIDGE_STEPS",
     "DEAL_KINDS",
