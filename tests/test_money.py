@@ -347,3 +347,45 @@ def test_off_balance_items_are_listed_as_stated_and_never_summed():
     assert {r["when"] for r in drawn if r["item"] == "JV bond"} == {
         "October 2025"
     }  # month precision kept
+
+
+# ------------------------------------------------------------------ scenarios from the record
+
+
+def test_record_ratio_and_the_named_scenarios():
+    from report.chapters import conclusion as con
+
+    outcomes = pd.DataFrame({"fiscal_year": [2024, 2025], "vs_first_mid": [0.2, 0.1]})
+    assert con.record_ratio(outcomes) == pytest.approx(1.15)
+    with pytest.raises(ValueError, match="no completed year"):
+        con.record_ratio(outcomes.iloc[0:0])
+    assert con.spread_start(100.0, 0.0, 3) == pytest.approx(25.0)
+    path = con.project(2026, con.spread_start(280.0, 0.1, 3), 0.1, 3)
+    assert path.usd_bn.sum() == pytest.approx(280.0)
+    guidance = pd.Series(
+        {"fiscal_year": 2026, "low_usd_bn": 130.0, "high_usd_bn": 145.0, "given_date": "2026-07-29"}
+    )
+    starts = con.scenario_starts(guidance, 1.15, 8.0, 35.0, 0.1, 3).set_index("label")
+    assert starts.loc["Guidance record", "start_usd_bn"] == pytest.approx(137.5 * 1.15)
+    assert starts.loc["Campus plans", "total_usd_bn"] == pytest.approx(280.0)
+    assert starts.loc["Guidance, low", "basis"] == "Meta's guidance"
+    assert set(starts.loc[["Guidance record", "Campus plans"], "basis"]) == {"our arithmetic"}
+    assert con.start_value(starts.reset_index(), "guidance", "high") == 145.0
+    with pytest.raises(ValueError, match="start_from must be one of"):
+        con.check_start_from("astrology")
+    assumptions = pd.DataFrame({"name": ["cost_per_gw_x", "pue"], "value": [40.0, 1.1]})
+    assert con.cost_per_gw(assumptions, "cost_per_gw_x") == 40.0
+    with pytest.raises(ValueError, match="cost_per_gw must be one of cost_per_gw_x"):
+        con.cost_per_gw(assumptions, "pue")
+
+
+def test_named_scenarios_from_the_record_resolve():
+    from report import params, toc
+
+    for name, start in [("guidance-record", "guidance-record"), ("campus-plans", "campus-plans")]:
+        resolved = params.resolve(toc.notebooks(), scenario=name)
+        assert resolved["conclusion"]["start_from"] == start
+    cost = params.resolve(toc.notebooks(), scenario="campus-plans")["conclusion"]["cost_per_gw"]
+    from report import data
+
+    assert cost in set(data.load("assumptions").name)
