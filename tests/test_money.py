@@ -389,3 +389,34 @@ def test_named_scenarios_from_the_record_resolve():
     from report import data
 
     assert cost in set(data.load("assumptions").name)
+
+
+# ------------------------------------------------------------------ the power pipeline
+
+
+def test_power_pipeline_places_only_stated_years():
+    power = pd.DataFrame(
+        {
+            "counterparty": ["Plant A", "Plant B", "Plant C", "All plants"],
+            "kind": ["gas", "solar", "nuclear", "gas"],
+            "capacity_mw": [2260.0, 600.0, 690.0, 7500.0],
+            "online_year": pd.array([2029, 2027, pd.NA, pd.NA], dtype="Int64"),
+            "source_id": ["a", "b", "b", "b"],
+        }
+    )
+    capacity = pd.DataFrame(
+        {
+            "campus": ["Hyperion", "Hyperion", "Prometheus", "Lebanon"],
+            "capacity_gw": [2.0, 5.0, 1.0, 1.0],
+            "target_year": [2030, None, 2026, None],
+            "source_id": ["a", "a", "b", "b"],
+        }
+    )
+    due, campuses, unstated = infra.power_pipeline(power, capacity)
+    assert list(due.year) == [2027, 2029] and list(due.gw) == [0.6, 2.26]
+    assert due.cumulative_gw.iloc[-1] == pytest.approx(2.86)
+    assert set(unstated.counterparty) == {"Plant C", "All plants"}  # never put in a year
+    assert list(campuses.year) == [2026, 2030] and list(campuses.cumulative_gw) == [1.0, 3.0]
+    spec = infra.power_pipeline_chart(due, campuses).to_dict()
+    assert spec["title"]["text"] and all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(range(2026, 2031))

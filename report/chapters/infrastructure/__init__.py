@@ -16,6 +16,8 @@ from report.chapters.infrastructure.campuses import (
     campus_capacity,
     campus_chart,
     power_chart,
+    power_pipeline,
+    power_pipeline_chart,
 )
 from report.chapters.infrastructure.capex import (
     BASES,
@@ -138,6 +140,8 @@ __all__ = [
     "peer_table",
     "peers_chart",
     "power_chart",
+    "power_pipeline",
+    "power_pipeline_chart",
     "preferred",
     "quarterly_bridge",
     "quarterly_bridge_chart",
