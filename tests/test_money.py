@@ -420,3 +420,30 @@ def test_power_pipeline_places_only_stated_years():
     spec = infra.power_pipeline_chart(due, campuses).to_dict()
     assert spec["title"]["text"] and all("tooltip" in layer["encoding"] for layer in spec["layer"])
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(range(2026, 2031))
+
+
+def test_compute_plans_split_by_unit_and_say_what_is_missing():
+    plans = pd.DataFrame(
+        {
+            "entity": ["OpenAI (Stargate)", "OpenAI", "xAI (Colossus)", "Microsoft", "Meta"],
+            "metric": [
+                "stargate_commitment",
+                "build_rate",
+                "gpu_target",
+                "footprint_multiple",
+                "leased_gw",
+            ],
+            "value": [10.0, 1.0, 1e6, 2.0, 1.6],
+            "unit": ["GW", "GW per week", "GPUs", "x current footprint", "GW"],
+            "status": ["plan", "plan", "plan", "plan", "signed"],
+            "source_id": ["a", "a", "b", "b", "b"],
+        }
+    )
+    gw, acc, missing = infra.compute_plan_rows(plans)
+    assert list(gw.family) == ["OpenAI", "Meta"] and list(gw.value) == [10.0, 1.6]  # no GW per week
+    assert list(acc.family) == ["xAI"] and acc.value.iloc[0] == 1e6
+    flags = missing.set_index("family")
+    assert not flags.loc["Alphabet / Google", "has_gw"] and not flags.loc["Microsoft", "has_gw"]
+    assert flags.loc["xAI", "has_accelerators"] and not flags.loc["Meta", "has_accelerators"]
+    spec = infra.compute_plans_chart(gw, "GW").to_dict()
+    assert spec["encoding"]["y"]["sort"] == ["Meta", "OpenAI"] and spec["description"]

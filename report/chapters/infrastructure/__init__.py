@@ -70,9 +70,12 @@ from report.chapters.infrastructure.financing import (
 )
 from report.chapters.infrastructure.peers import (
     ALIGNMENTS,
+    COMPUTE_ENTITIES,
     PEERS,
     calendar_year,
     check_alignment,
+    compute_plan_rows,
+    compute_plans_chart,
     latest_common_year,
     peer_table,
     peers_chart,
@@ -89,6 +92,9 @@ from report.sourcing import preferred
 
 __all__ = [
     "ALIGNMENTS",
+    "COMPUTE_ENTITIES",
+    "compute_plan_rows",
+    "compute_plans_chart",
     "ANNUAL_BRIDGE_STEPS",
     "COMMITTED_STAGES",
     "OFF_BALANCE_KINDS",
