@@ -123,15 +123,16 @@ def test_cash_flow_charts_never_add_financing_amounts(book):
                 *infra.ANNUAL_BRIDGE_STEPS,
             }, (label, row)
             value = row.get("usd_bn")
-            if value is None or row.get("status") == "our arithmetic" or row.get("derived"):
+            derived = "our arithmetic" in (row.get("status"), row.get("how"))
+            if value is None or derived:
                 continue
             if row.get("measure") == "Capex guidance (midpoint)":
                 continue  # a midpoint of two guided figures
             assert round(abs(value), 3) in flows, (label, row)
     off = next(v for k, v in specs.items() if "off-balance" in k)
     off_rows = _rows(off)
-    assert {r["kind"] for r in off_rows} <= set(infra.OFF_BALANCE_KINDS)
-    assert any(r["kind"] == "leases_not_commenced" for r in off_rows)
+    assert {r["kind_label"] for r in off_rows} <= set(infra.OFF_BALANCE_KINDS.values())
+    assert any(r["kind_label"] == infra.OFF_BALANCE_KINDS["leases_not_commenced"] for r in off_rows)
     for row in off_rows:
         assert "step" not in row and "measure" not in row
         if row.get("amount_usd_bn") is not None:
@@ -143,11 +144,20 @@ def test_talks_are_drawn_apart_in_the_book(book):
     specs = _chart_specs(book, "infrastructure.html")
     deals = next(v for k, v in specs.items() if "financing-deals" in k)
     rows = _rows(deals)
-    talks = [r for r in rows if r.get("stage") == "talks"]
-    assert talks and all(r["stage_label"] == infra.STAGES["talks"] for r in talks)
+    from report import data
+
+    table = data.load("financing_deals").dropna(subset=["amount_usd_bn"])
+    in_talks = set(table[table.stage == "talks"].counterparty)
+    drawn_talks = {r["counterparty"] for r in rows if r["stage_label"] == infra.STAGES["talks"]}
+    assert in_talks and drawn_talks == in_talks  # every talks row, and only those, labelled so
+    assert not any(
+        r["stage_label"] == infra.STAGES["signed"] for r in rows if r["counterparty"] in in_talks
+    )
     enc = json.dumps(deals)
     assert '"shape"' in enc and "stage_label" in enc
-    assert f"datum.stage_label === {json.dumps(infra.STAGES['talks'])}" in enc
+    fill = deals["encoding"]["fillOpacity"]
+    assert fill["condition"]["value"] == 0.0 and infra.STAGES["talks"] in fill["condition"]["test"]
+    assert fill["value"] > 0  # everything else is filled
 
 
 def test_implied_depreciation_spreads_each_year_evenly_from_mid_year():
