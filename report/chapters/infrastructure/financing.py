@@ -574,7 +574,7 @@ def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
         .mark_bar(strokeWidth=1.5)
         .encode(
             y=y,
-            x=alt.X("shown:Q", title="Amount as stated (USD bn; each on its own, never added)"),
+            x=alt.X("shown:Q", title="USD bn as stated, never added"),
             color=colour,
             stroke=alt.Stroke("kind_label:N", legend=None, sort=list(OFF_BALANCE_KINDS.values())),
             fillOpacity=alt.condition(
