@@ -78,28 +78,86 @@ def test_ranks_and_the_latest_common_year():
         infra.latest_common_year(calendar)  # Oracle's years move back one; none is complete
 
 
+def _chart_specs(book, page: str) -> dict[str, dict]:
+    soup = BeautifulSoup((book / "chapters" / page).read_text(), "html.parser")
+    return {
+        div["id"]: json.loads(soup.find("script", id=div["data-spec"]).string)
+        for div in soup.select("div.report-chart")
+    }
+
+
+def _rows(spec: dict) -> list[dict]:
+    return [row for rows in spec["datasets"].values() for row in rows]
+
+
 def test_cash_flow_charts_never_add_financing_amounts(book):
-    """Off-balance-sheet and financing deals are shown beside the funding charts, never in them."""
-    soup = BeautifulSoup((book / "chapters" / "infrastructure.html").read_text(), "html.parser")
-    specs = {}
-    for div in soup.select("div.report-chart"):
-        spec = json.loads(soup.find("script", id=div["data-spec"]).string)
-        specs[div["id"]] = spec
+    """Off-balance-sheet and financing amounts are drawn beside the funding charts, never in them.
+
+    Every amount a funding chart draws is a cash-flow or capex figure of the data (or free cash
+    flow, our arithmetic from them); every amount the off-balance panel draws is one row of
+    financing_deals or lease_obligations as stated, never a sum.
+    """
+    from report import data
+
+    specs = _chart_specs(book, "infrastructure.html")
     funding = {k: v for k, v in specs.items() if "funding" in k}
-    assert len(funding) == 2, sorted(specs)
+    assert len(funding) == 3, sorted(specs)  # annual comparison, annual bridge, quarters
     deals = next(v for k, v in specs.items() if "financing-deals" in k)
-    deal_names = {row.get("counterparty") for ds in deals["datasets"].values() for row in ds}
-    assert deal_names - {None}
+    assert {row.get("counterparty") for row in _rows(deals)} - {None}
+    flows = set()
+    for name in ("cash_flow", "capex_annual", "capex_quarterly", "capex_guidance"):
+        frame = data.load(name)
+        for col in ("value_usd_bn", "capex_usd_bn", "low_usd_bn", "high_usd_bn"):
+            if col in frame:
+                flows |= {round(abs(v), 3) for v in frame[col].dropna()}
+    off_amounts = set(data.load("financing_deals").amount_usd_bn.dropna()) | set(
+        data.load("lease_obligations").value_usd_bn
+    )
     for label, spec in funding.items():
-        for rows in spec["datasets"].values():
-            for row in rows:
-                assert "counterparty" not in row and "amount_usd_bn" not in row, label
-                assert row.get("measure", row.get("step")) in {
-                    "Operating cash flow",
-                    "Capital expenditures",
-                    "Capex guidance (midpoint)",
-                    *infra.BRIDGE_STEPS,
-                }, (label, row)
+        for row in _rows(spec):
+            assert "counterparty" not in row and "amount_usd_bn" not in row and "item" not in row
+            assert row.get("measure", row.get("step")) in {
+                "Operating cash flow",
+                "Capital expenditures",
+                "Capex guidance (midpoint)",
+                *infra.ANNUAL_BRIDGE_STEPS,
+            }, (label, row)
+            value = row.get("usd_bn")
+            derived = "our arithmetic" in (row.get("status"), row.get("how"))
+            if value is None or derived:
+                continue
+            if row.get("measure") == "Capex guidance (midpoint)":
+                continue  # a midpoint of two guided figures
+            assert round(abs(value), 3) in flows, (label, row)
+    off = next(v for k, v in specs.items() if "off-balance" in k)
+    off_rows = _rows(off)
+    assert {r["kind_label"] for r in off_rows} <= set(infra.OFF_BALANCE_KINDS.values())
+    assert any(r["kind_label"] == infra.OFF_BALANCE_KINDS["leases_not_commenced"] for r in off_rows)
+    for row in off_rows:
+        assert "step" not in row and "measure" not in row
+        if row.get("amount_usd_bn") is not None:
+            assert row["amount_usd_bn"] in off_amounts, row  # as stated, never a sum
+
+
+def test_talks_are_drawn_apart_in_the_book(book):
+    """In the built chart, every talks row is labelled as not a commitment and drawn hollow."""
+    specs = _chart_specs(book, "infrastructure.html")
+    deals = next(v for k, v in specs.items() if "financing-deals" in k)
+    rows = _rows(deals)
+    from report import data
+
+    table = data.load("financing_deals").dropna(subset=["amount_usd_bn"])
+    in_talks = set(table[table.stage == "talks"].counterparty)
+    drawn_talks = {r["counterparty"] for r in rows if r["stage_label"] == infra.STAGES["talks"]}
+    assert in_talks and drawn_talks == in_talks  # every talks row, and only those, labelled so
+    assert not any(
+        r["stage_label"] == infra.STAGES["signed"] for r in rows if r["counterparty"] in in_talks
+    )
+    enc = json.dumps(deals)
+    assert '"shape"' in enc and "stage_label" in enc
+    fill = deals["encoding"]["fillOpacity"]
+    assert fill["condition"]["value"] == 0.0 and infra.STAGES["talks"] in fill["condition"]["test"]
+    assert fill["value"] > 0  # everything else is filled
 
 
 def test_implied_depreciation_spreads_each_year_evenly_from_mid_year():
@@ -132,3 +190,270 @@ def test_with_plan_adds_the_guided_year_once():
     assert list(
         infra.with_plan(actual, pd.Series({"fiscal_year": 2025, "mid_usd_bn": 1.0})).capex_usd_bn
     ) == [37.3, 69.7]
+
+
+# ------------------------------------------------------------------ the annual bridge
+
+
+def _cash(rows):
+    frame = pd.DataFrame(rows, columns=["period", "metric", "value_usd_bn", "source_id", "note"])
+    frame["period_end"] = frame["period"].str[2:] + "-12-31"
+    return frame
+
+
+def test_annual_bridge_signs_derives_and_never_fills():
+    cash = _cash(
+        [
+            ("FY2022", "operating_cash_flow", 50.0, "a", None),
+            ("FY2022", "finance_lease_principal", 1.0, "a", None),
+            ("FY2022", "buybacks", 28.0, "b", None),
+            ("FY2022", "cash_and_securities_end", 40.0, "a", None),
+            ("FY2023", "operating_cash_flow", 71.0, "a", None),
+            ("FY2023", "free_cash_flow", 43.0, "b", "Meta's definition"),
+            ("FY2023", "dividends", 0.0, "b", None),
+            ("FY2023", "cash_and_securities_end", 65.0, "a", None),
+        ]
+    )
+    buys = pd.DataFrame(
+        {"fiscal_year": [2022, 2023], "capex_usd_bn": [31.0, 27.0], "source_id": ["a", "a"]}
+    )
+    bridge = infra.annual_bridge(cash, buys, SOURCES).set_index(["fiscal_year", "step"])
+    assert list(bridge.loc[2022].index) == infra.ANNUAL_BRIDGE_STEPS
+    assert bridge.loc[(2022, "Purchases of property and equipment"), "usd_bn"] == -31.0
+    fcf22 = bridge.loc[(2022, "Free cash flow")]
+    assert fcf22.usd_bn == pytest.approx(50.0 - 31.0 - 1.0) and fcf22.status == "our arithmetic"
+    assert "finance-lease principal" in fcf22.definition and fcf22.source_id == "a;a;a"
+    fcf23 = bridge.loc[(2023, "Free cash flow")]
+    assert fcf23.usd_bn == 43.0 and fcf23.status == "reported"  # reported wins over arithmetic
+    assert bridge.loc[(2022, "Share buybacks"), "usd_bn"] == -28.0
+    dividends22 = bridge.loc[(2022, "Dividends")]
+    assert pd.isna(dividends22.usd_bn) and dividends22.status == "not stated"  # never zero
+    assert (
+        bridge.loc[(2023, "Dividends"), "usd_bn"] == 0
+        and bridge.loc[(2023, "Dividends"), "status"] == "reported"
+    )
+    change = infra.ANNUAL_BRIDGE_STEPS[-1]
+    assert pd.isna(bridge.loc[(2022, change), "usd_bn"])  # no 2021 balance
+    assert bridge.loc[(2023, change), "usd_bn"] == pytest.approx(25.0)
+    with pytest.raises(ValueError, match="operating cash flow"):
+        infra.annual_bridge(cash[cash.metric != "operating_cash_flow"], buys, SOURCES)
+
+
+def test_annual_bridge_matches_the_data():
+    """Every stated step of the real bridge is the preferred row of the data, sign applied."""
+    from report import data
+    from report.sourcing import preferred
+
+    sources = data.load("sources")
+    cash = data.load("cash_flow")
+    buys = infra.capex_series(data.load("capex_annual"), "purchases_ppe", sources)
+    bridge = infra.annual_bridge(cash, buys, sources)
+    fy = cash[cash.period.str.startswith("FY")].assign(
+        fiscal_year=lambda f: f.period.str[2:].astype(int)
+    )
+    best = preferred(fy, ["fiscal_year", "metric"], sources).set_index(["fiscal_year", "metric"])
+    ocf_years = sorted(y for y, m in best.index if m == "operating_cash_flow")
+    assert sorted(bridge.fiscal_year.unique()) == list(range(ocf_years[0], ocf_years[-1] + 1))
+    metrics = {
+        "Operating cash flow": ("operating_cash_flow", 1),
+        "Share buybacks": ("buybacks", -1),
+        "Dividends": ("dividends", -1),
+        "Debt issued (net proceeds)": ("debt_issued", 1),
+    }
+    for row in bridge.itertuples():
+        if row.step in metrics:
+            metric, sign = metrics[row.step]
+            if (row.fiscal_year, metric) in best.index:
+                assert row.usd_bn == sign * best.loc[(row.fiscal_year, metric), "value_usd_bn"]
+            else:
+                assert pd.isna(row.usd_bn) and row.status == "not stated"
+        if row.step == "Purchases of property and equipment":
+            expected = buys.set_index("fiscal_year").capex_usd_bn.get(row.fiscal_year)
+            assert row.usd_bn == -expected
+    chart = infra.annual_bridge_chart(bridge).to_dict()
+    assert chart["title"]["text"] and chart["description"]
+    assert all("tooltip" in layer["encoding"] for layer in chart["layer"])
+
+
+# ------------------------------------------------------------------ off balance sheet, stages
+
+
+def _deals():
+    return pd.DataFrame(
+        {
+            "counterparty": [
+                "Oracle",
+                "CoreWeave",
+                "Hyperion JV",
+                "JV bond",
+                "Bank loan",
+                "Crusoe",
+            ],
+            "kind": [
+                "cloud_compute",
+                "cloud_compute",
+                "joint_venture",
+                "jv_bond",
+                "other",
+                "cloud_compute",
+            ],
+            "amount_usd_bn": [20.0, 14.2, 27.0, 27.3, 3.0, None],
+            "date": pd.to_datetime(
+                ["2025-09-19", "2025-09-30", "2025-10-21", "2025-10-01", "2026-04-05", "2026-06-18"]
+            ),
+            "date_precision": ["day", "day", "day", "month", "day", "day"],
+            "stage": ["talks", "signed", "signed", "signed", "talks", None],
+            "source_id": ["b", "a", "a", "b", "b", "b"],
+        }
+    )
+
+
+def test_talks_never_count_as_commitments():
+    deals = _deals()
+    committed = infra.commitments(deals)
+    assert "talks" not in set(committed.stage) and set(committed.stage) == set(
+        infra.COMMITTED_STAGES
+    )
+    assert "Oracle" not in set(committed.counterparty) and "Crusoe" not in set(
+        committed.counterparty
+    )
+    largest = committed.dropna(subset=["amount_usd_bn"]).sort_values("amount_usd_bn").iloc[-1]
+    assert largest.counterparty == "JV bond"  # not the bigger talks of anyone
+    assert infra.stage_label(None) == "Not stated" and infra.stage_label("talks").startswith(
+        "Talks"
+    )
+    with pytest.raises(ValueError, match="unknown deal stage"):
+        infra.stage_label("rumour")
+    spec = infra.deals_chart(deals).to_dict()
+    drawn = next(iter(spec["datasets"].values()))
+    assert {r["stage_label"] for r in drawn if r["counterparty"] == "Oracle"} == {
+        infra.STAGES["talks"]
+    }
+    assert spec["encoding"]["shape"]["field"] == "stage_label"
+    assert spec["encoding"]["fillOpacity"]["condition"]["value"] == 0.0  # talks drawn hollow
+
+
+def test_off_balance_items_are_listed_as_stated_and_never_summed():
+    deals = _deals()
+    leases = pd.DataFrame(
+        {
+            "as_of": pd.to_datetime(["2026-03-31", "2026-03-31"]),
+            "date_precision": ["day", "day"],
+            "metric": ["not_yet_commenced", "added_in_quarter"],
+            "value_usd_bn": [182.9, 79.0],
+            "source_id": ["b", "b"],
+        }
+    )
+    items = infra.off_balance_items(deals, leases, SOURCES)
+    assert "Bank loan" not in set(items["item"])  # a loan to a campus is not in the panel
+    assert len(items) == 6 and set(items.kind) == set(infra.OFF_BALANCE_KINDS)
+    stated = items.dropna(subset=["amount_usd_bn"])
+    assert set(stated.amount_usd_bn) == {20.0, 14.2, 27.0, 27.3, 182.9}  # each as stated
+    assert set(items.grade) <= {"filing", "reference"} and items.grade.notna().all()
+    assert items.loc[items["item"] == "Oracle", "stage_label"].iloc[0] == infra.STAGES["talks"]
+    spec = infra.off_balance_chart(items).to_dict()
+    assert spec["description"] and all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    drawn = [r for rows in spec["datasets"].values() for r in rows]
+    assert {r["when"] for r in drawn if r["item"] == "JV bond"} == {
+        "October 2025"
+    }  # month precision kept
+
+
+# ------------------------------------------------------------------ scenarios from the record
+
+
+def test_record_ratio_and_the_named_scenarios():
+    from report.chapters import conclusion as con
+
+    outcomes = pd.DataFrame({"fiscal_year": [2024, 2025], "vs_first_mid": [0.2, 0.1]})
+    assert con.record_ratio(outcomes) == pytest.approx(1.15)
+    with pytest.raises(ValueError, match="no completed year"):
+        con.record_ratio(outcomes.iloc[0:0])
+    assert con.spread_start(100.0, 0.0, 3) == pytest.approx(25.0)
+    path = con.project(2026, con.spread_start(280.0, 0.1, 3), 0.1, 3)
+    assert path.usd_bn.sum() == pytest.approx(280.0)
+    guidance = pd.Series(
+        {"fiscal_year": 2026, "low_usd_bn": 130.0, "high_usd_bn": 145.0, "given_date": "2026-07-29"}
+    )
+    starts = con.scenario_starts(guidance, 1.15, 8.0, 35.0, 0.1, 3).set_index("label")
+    assert starts.loc["Guidance record", "start_usd_bn"] == pytest.approx(137.5 * 1.15)
+    assert starts.loc["Campus plans", "total_usd_bn"] == pytest.approx(280.0)
+    assert starts.loc["Guidance, low", "basis"] == "Meta's guidance"
+    assert set(starts.loc[["Guidance record", "Campus plans"], "basis"]) == {"our arithmetic"}
+    assert con.start_value(starts.reset_index(), "guidance", "high") == 145.0
+    with pytest.raises(ValueError, match="start_from must be one of"):
+        con.check_start_from("astrology")
+    assumptions = pd.DataFrame({"name": ["cost_per_gw_x", "pue"], "value": [40.0, 1.1]})
+    assert con.cost_per_gw(assumptions, "cost_per_gw_x") == 40.0
+    with pytest.raises(ValueError, match="cost_per_gw must be one of cost_per_gw_x"):
+        con.cost_per_gw(assumptions, "pue")
+
+
+def test_named_scenarios_from_the_record_resolve():
+    from report import params, toc
+
+    for name, start in [("guidance-record", "guidance-record"), ("campus-plans", "campus-plans")]:
+        resolved = params.resolve(toc.notebooks(), scenario=name)
+        assert resolved["conclusion"]["start_from"] == start
+    cost = params.resolve(toc.notebooks(), scenario="campus-plans")["conclusion"]["cost_per_gw"]
+    from report import data
+
+    assert cost in set(data.load("assumptions").name)
+
+
+# ------------------------------------------------------------------ the power pipeline
+
+
+def test_power_pipeline_places_only_stated_years():
+    power = pd.DataFrame(
+        {
+            "counterparty": ["Plant A", "Plant B", "Plant C", "All plants"],
+            "kind": ["gas", "solar", "nuclear", "gas"],
+            "capacity_mw": [2260.0, 600.0, 690.0, 7500.0],
+            "online_year": pd.array([2029, 2027, pd.NA, pd.NA], dtype="Int64"),
+            "source_id": ["a", "b", "b", "b"],
+        }
+    )
+    capacity = pd.DataFrame(
+        {
+            "campus": ["Hyperion", "Hyperion", "Prometheus", "Lebanon"],
+            "capacity_gw": [2.0, 5.0, 1.0, 1.0],
+            "target_year": [2030, None, 2026, None],
+            "source_id": ["a", "a", "b", "b"],
+        }
+    )
+    due, campuses, unstated = infra.power_pipeline(power, capacity)
+    assert list(due.year) == [2027, 2029] and list(due.gw) == [0.6, 2.26]
+    assert due.cumulative_gw.iloc[-1] == pytest.approx(2.86)
+    assert set(unstated.counterparty) == {"Plant C", "All plants"}  # never put in a year
+    assert list(campuses.year) == [2026, 2030] and list(campuses.cumulative_gw) == [1.0, 3.0]
+    spec = infra.power_pipeline_chart(due, campuses).to_dict()
+    assert spec["title"]["text"] and all("tooltip" in layer["encoding"] for layer in spec["layer"])
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(range(2026, 2031))
+
+
+def test_compute_plans_split_by_unit_and_say_what_is_missing():
+    plans = pd.DataFrame(
+        {
+            "entity": ["OpenAI (Stargate)", "OpenAI", "xAI (Colossus)", "Microsoft", "Meta"],
+            "metric": [
+                "stargate_commitment",
+                "build_rate",
+                "gpu_target",
+                "footprint_multiple",
+                "leased_gw",
+            ],
+            "value": [10.0, 1.0, 1e6, 2.0, 1.6],
+            "unit": ["GW", "GW per week", "GPUs", "x current footprint", "GW"],
+            "status": ["plan", "plan", "plan", "plan", "signed"],
+            "source_id": ["a", "a", "b", "b", "b"],
+        }
+    )
+    gw, acc, missing = infra.compute_plan_rows(plans)
+    assert list(gw.family) == ["OpenAI", "Meta"] and list(gw.value) == [10.0, 1.6]  # no GW per week
+    assert list(acc.family) == ["xAI"] and acc.value.iloc[0] == 1e6
+    flags = missing.set_index("family")
+    assert not flags.loc["Alphabet / Google", "has_gw"] and not flags.loc["Microsoft", "has_gw"]
+    assert flags.loc["xAI", "has_accelerators"] and not flags.loc["Meta", "has_accelerators"]
+    spec = infra.compute_plans_chart(gw, "GW").to_dict()
+    assert spec["encoding"]["y"]["sort"] == ["Meta", "OpenAI"] and spec["description"]

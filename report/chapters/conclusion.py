@@ -7,9 +7,12 @@ import pandas as pd
 
 # The conclusion restates the capex record with the infrastructure chapter's own functions,
 # re-exported here so its notebook imports one module.
+from report.chapters.infrastructure import announced_gw as announced_gw
 from report.chapters.infrastructure import basis_label as basis_label
+from report.chapters.infrastructure import campus_capacity as campus_capacity
 from report.chapters.infrastructure import capex_series as capex_series
 from report.chapters.infrastructure import check_basis as check_basis
+from report.chapters.infrastructure import guidance_outcomes as guidance_outcomes
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.charts import GREYS, colour_name, level_rule
@@ -68,6 +71,134 @@ def project(start_year: int, start_value: float, growth: float, years: int) -> p
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Where the projection starts: Meta's guidance (at ``guidance_point``), the guidance scaled by
+#: Meta's own record, or the announced campuses' cost. The last two are our arithmetic.
+START_FROM = ("guidance", "guidance-record", "campus-plans")
+
+
+def check_start_from(start_from: str) -> str:
+    """Return ``start_from`` if it is a known starting point; otherwise name the options."""
+    if start_from not in START_FROM:
+        raise ValueError(f"start_from must be one of {', '.join(START_FROM)}, got {start_from!r}")
+    return start_from
+
+
+def record_ratio(outcomes: pd.DataFrame) -> float:
+    """Meta's guidance record: the mean ratio of actual capex to the first midpoint guided.
+
+    ``outcomes`` is ``guidance_outcomes(guidance, actual)`` (one row per completed guided
+    year, ``vs_first_mid`` = actual / first midpoint - 1). Returns the plain mean over those
+    years of ``1 + vs_first_mid`` (1.0 would mean Meta lands on its first midpoint).
+
+    Raises:
+        ValueError: no completed guided year to learn from.
+    """
+    if outcomes.empty:
+        raise ValueError("no completed year with both guidance and an actual; no record to use")
+    return float((1 + outcomes["vs_first_mid"]).mean())
+
+
+def cost_per_gw(assumptions: pd.DataFrame, name: str) -> float:
+    """The cost of one gigawatt, USD bn, from the named ``assumptions`` row (``cost_per_gw_*``).
+
+    ``assumptions`` is indexed by ``name`` or has a ``name`` column.
+
+    Raises:
+        ValueError: ``name`` is not a cost-per-gigawatt row; the message lists the valid ones.
+    """
+    table = assumptions.set_index("name") if "name" in assumptions.columns else assumptions
+    valid = sorted(n for n in table.index if str(n).startswith("cost_per_gw_"))
+    if name not in valid:
+        raise ValueError(f"cost_per_gw must be one of {', '.join(valid)}, got {name!r}")
+    return float(table.loc[name, "value"])
+
+
+def spread_start(total: float, growth: float, years: int) -> float:
+    """First-year value of a path that grows by ``growth`` and adds up to ``total``.
+
+    The path covers the starting year and ``years`` more (``years + 1`` values), so
+    ``project(y, spread_start(t, g, n), g, n)`` sums to ``t``.
+    """
+    if years < 0:
+        raise ValueError("projection_years cannot be negative")
+    if growth <= -1:
+        raise ValueError("growth_after_guidance must be above -1 (-100%)")
+    return total / sum((1 + growth) ** n for n in range(years + 1))
+
+
+def scenario_starts(
+    guidance: pd.Series,
+    ratio: float,
+    campus_gw: float,
+    gw_cost: float,
+    growth: float,
+    years: int,
+) -> pd.DataFrame:
+    """Every starting point side by side, each projected the same way (USD bn).
+
+    Rows: the low end, midpoint and high end of ``guidance`` (Meta's own figures), the
+    midpoint times ``ratio`` (``record_ratio``; our arithmetic), and ``campus_gw`` x
+    ``gw_cost`` spread over the guided year and ``years`` more at ``growth`` (our arithmetic).
+    Columns ``scenario`` (as in ``START_FROM``, with the guidance point), ``label``,
+    ``basis`` ("Meta's guidance" or "our arithmetic"), ``start_usd_bn`` (the guided year),
+    ``total_usd_bn`` (the guided year and ``years`` more) and ``how``.
+    """
+    year = int(guidance["fiscal_year"])
+    rows = []
+    for point in POINTS:
+        start = starting_point(guidance, point)
+        rows.append(
+            (
+                "guidance",
+                point,
+                f"Guidance, {point}",
+                "Meta's guidance",
+                start,
+                f"{point} of the range given {pd.Timestamp(guidance['given_date']):%d %b %Y}",
+            )
+        )
+    mid = starting_point(guidance, "mid")
+    rows.append(
+        (
+            "guidance-record",
+            "mid",
+            "Guidance record",
+            "our arithmetic",
+            mid * ratio,
+            f"midpoint x {ratio:.3f}, the mean ratio of actual capex to the first midpoint",
+        )
+    )
+    total = campus_gw * gw_cost
+    rows.append(
+        (
+            "campus-plans",
+            "",
+            "Campus plans",
+            "our arithmetic",
+            spread_start(total, growth, years),
+            f"{campus_gw:g} GW x ${gw_cost:g}bn per GW = ${total:,.0f}bn over {year}-{year + years}",
+        )
+    )
+    out = pd.DataFrame(rows, columns=["scenario", "point", "label", "basis", "start_usd_bn", "how"])
+    out["total_usd_bn"] = [
+        project(year, v, growth, years)["usd_bn"].sum() for v in out["start_usd_bn"]
+    ]
+    return out
+
+
+def start_value(starts: pd.DataFrame, start_from: str, guidance_point: str) -> float:
+    """The starting value of the chosen scenario in ``scenario_starts`` output (USD bn)."""
+    check_start_from(start_from)
+    rows = starts[starts["scenario"] == start_from]
+    if start_from == "guidance":
+        if guidance_point not in POINTS:
+            raise ValueError(
+                f"guidance_point must be one of {', '.join(POINTS)}, got {guidance_point!r}"
+            )
+        rows = rows[rows["point"] == guidance_point]
+    return float(rows["start_usd_bn"].iloc[0])
 
 
 def first_year_over(series: pd.DataFrame, threshold: float) -> int | None:

@@ -108,3 +108,109 @@ def power_chart(power: pd.DataFrame) -> alt.Chart:
             ),
         )
     )
+
+
+def power_pipeline(
+    power: pd.DataFrame, capacity: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Power due to switch on by year, beside the campuses' stated gigawatts by target year.
+
+    ``power`` is ``power_agreements`` (``online_year`` as the cited page states it);
+    ``capacity`` is ``campus_capacity(campuses)``. Returns three frames, all in GW:
+
+    - ``due``: one row per agreement with a capacity and an ``online_year``
+      (``year``, ``counterparty``, ``kind``, ``gw``, ``cumulative_gw`` over the years, in year
+      order, ``source_id``). Rows whose note says they include another row are left out by
+      design of the data (the overlapping totals have no year), so nothing is counted twice;
+    - ``campuses``: per target year, the stated campus capacity due by then, each campus at
+      its largest capacity with that year (``year``, ``gw``, ``cumulative_gw``, ``campuses``,
+      ``source_id``);
+    - ``unstated``: agreements with a capacity but no year (``counterparty``, ``gw``): shown
+      as "not stated", never placed in a year.
+    """
+    rows = power.dropna(subset=["capacity_mw"]).copy()
+    rows["gw"] = rows["capacity_mw"] / 1000.0
+    dated = rows.dropna(subset=["online_year"]).copy()
+    dated["year"] = dated["online_year"].astype(int)
+    dated = dated.sort_values(["year", "counterparty"]).reset_index(drop=True)
+    dated["cumulative_gw"] = dated["gw"].cumsum()
+    due = dated[["year", "counterparty", "kind", "gw", "cumulative_gw", "source_id"]]
+    with_year = capacity.dropna(subset=["target_year"]).copy()
+    with_year["year"] = with_year["target_year"].astype(int)
+    per_campus = with_year.sort_values("capacity_gw").groupby(["campus", "year"]).tail(1)
+    by_year = (
+        per_campus.groupby("year")
+        .agg(
+            gw=("capacity_gw", "sum"),
+            campuses=("campus", lambda c: ", ".join(sorted(c))),
+            source_id=("source_id", lambda s: ";".join(sorted(set(s)))),
+        )
+        .reset_index()
+    )
+    by_year["cumulative_gw"] = by_year["gw"].cumsum()
+    unstated = rows[rows["online_year"].isna()][["counterparty", "gw", "source_id"]].reset_index(
+        drop=True
+    )
+    return due, by_year, unstated
+
+
+def power_pipeline_chart(due: pd.DataFrame, campuses: pd.DataFrame) -> alt.LayerChart:
+    """Stacked bars of power due each year (GW) and a step line of campus GW due by then."""
+    years = list(
+        range(
+            int(min(due["year"].min(), campuses["year"].min())),
+            int(max(due["year"].max(), campuses["year"].max())) + 1,
+        )
+    )
+    x = alt.X("year:O", title="Year due", scale=alt.Scale(domain=years))
+    bars = (
+        alt.Chart(due)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("gw:Q", title="GW", stack="zero"),
+            color=alt.Color("kind:N", title="Power due that year"),
+            tooltip=[
+                alt.Tooltip("year:O", title="Due"),
+                alt.Tooltip("counterparty:N", title="With"),
+                alt.Tooltip("kind:N", title="Generation"),
+                alt.Tooltip("gw:Q", title="GW", format=",.2f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(campuses)
+        .mark_line(
+            point=alt.OverlayMarkDef(size=60),
+            color="#777777",
+            strokeDash=[4, 3],
+            interpolate="step-after",
+        )
+        .encode(
+            x=x,
+            y=alt.Y("cumulative_gw:Q"),
+            tooltip=[
+                alt.Tooltip("year:O", title="Campuses due by"),
+                alt.Tooltip("campuses:N", title="Campuses"),
+                alt.Tooltip("gw:Q", title="GW due that year", format=",.1f"),
+                alt.Tooltip("cumulative_gw:Q", title="GW due by then", format=",.1f"),
+            ],
+        )
+    )
+    return (bars + line).properties(
+        width="container",
+        height=300,
+        title=alt.Title(
+            "The power pipeline by year",
+            subtitle=(
+                "Bars: capacity of agreements with a stated year, by the year it is due; grey "
+                "dashes: campus gigawatts due by then (stated target years only)"
+            ),
+        ),
+        description=(
+            "Stacked bar chart of the power capacity, in gigawatts, that Meta's agreements are "
+            "due to deliver each year, with a dashed step line of the campuses' stated capacity "
+            "due by each target year."
+        ),
+    )

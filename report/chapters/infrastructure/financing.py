@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from report.charts import date_known_opacity, date_spans, date_tooltips, with_date_spans
+from report.figures import date as date_in_words
 from report.sourcing import preferred
 
 
@@ -110,24 +111,63 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
 DEAL_KINDS = {
     "joint_venture": "Joint venture",
     "bond": "Bond",
+    "jv_bond": "Bond of a joint venture",
     "cloud_compute": "Cloud and compute contract",
     "chips_hardware": "Chips and hardware",
     "other": "Other financing",
 }
 
+#: How far a deal had gone on its cited page, in the order a deal moves; the last label is for
+#: rows whose page does not say. Only ``COMMITTED_STAGES`` ever count as commitments.
+STAGES = {
+    "signed": "Signed",
+    "announced": "Announced, not signed",
+    "talks": "Talks (not a commitment)",
+    "": "Not stated",
+}
+COMMITTED_STAGES = ("signed",)
+#: Shape per stage label: filled circle for signed, diamond for announced, hollow square for
+#: talks, cross for not stated (fill is switched off for talks in ``deals_chart``).
+STAGE_SHAPES = ["circle", "diamond", "square", "cross"]
+
+
+def stage_label(stage: object) -> str:
+    """Readable stage of a deal; an empty or missing stage reads "Not stated"."""
+    key = "" if stage is None or (isinstance(stage, float) and pd.isna(stage)) else str(stage)
+    if key not in STAGES:
+        raise ValueError(
+            f"unknown deal stage {stage!r}; valid: {', '.join(k for k in STAGES if k)}"
+        )
+    return STAGES[key]
+
+
+def commitments(deals: pd.DataFrame) -> pd.DataFrame:
+    """The deals that count as commitments: signed ones only (talks never, unstated never).
+
+    Returns the rows of ``deals`` whose ``stage`` is in ``COMMITTED_STAGES``. Deals overlap
+    (a joint venture and its bond; an expansion that includes an earlier option), so callers
+    list or rank these rows and never add their amounts up.
+    """
+    return deals[deals["stage"].isin(COMMITTED_STAGES)].copy()
+
 
 def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
-    """Every financing or compute deal with a stated amount, by date; never summed."""
+    """Every financing or compute deal with a stated amount, by date; never summed.
+
+    Colour is the kind of deal; shape and fill are its stage: talks are hollow squares and
+    never read as commitments, announced deals diamonds, signed deals filled circles. A deal
+    dated only to a month or year sits mid-period, paler, over a bar spanning the period.
+    """
     rows = with_date_spans(deals.dropna(subset=["amount_usd_bn"]))
     rows["kind_label"] = rows["kind"].map(DEAL_KINDS)
+    rows["stage_label"] = rows["stage"].map(stage_label)
+    talks = STAGES["talks"]
     x_title = "Date agreed or reported"
     y = alt.Y("amount_usd_bn:Q", title="Amount (USD bn)")
     colour = alt.Color("kind_label:N", title="Kind", sort=list(DEAL_KINDS.values()))
-    # A deal dated only to a month or year sits mid-period, paler, over a bar spanning it
-    # (a year-only deal is not drawn before the deals of that year it may follow).
     points = (
         alt.Chart(rows)
-        .mark_circle(stroke="#333333", strokeWidth=0.5)
+        .mark_point(strokeWidth=2)
         .encode(
             x=alt.X("when_at:T", title=x_title, axis=alt.Axis(format="%b %Y")),
             y=y,
@@ -135,10 +175,21 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
                 "amount_usd_bn:Q", title="USD bn", legend=None, scale=alt.Scale(range=[60, 900])
             ),
             color=colour,
+            fill=alt.Fill("kind_label:N", legend=None, sort=list(DEAL_KINDS.values())),
+            shape=alt.Shape(
+                "stage_label:N",
+                title="Stage",
+                sort=list(STAGES.values()),
+                scale=alt.Scale(domain=list(STAGES.values()), range=STAGE_SHAPES),
+            ),
+            fillOpacity=alt.condition(
+                alt.datum.stage_label == talks, alt.value(0.0), alt.value(0.75)
+            ),
             opacity=date_known_opacity(),
             tooltip=[
                 alt.Tooltip("counterparty:N", title="With"),
                 alt.Tooltip("kind_label:N", title="Kind"),
+                alt.Tooltip("stage_label:N", title="Stage"),
                 alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f"),
                 *date_tooltips(),
                 alt.Tooltip("term_years:Q", title="Term (years)"),
@@ -151,16 +202,18 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
         width="container",
         height=300,
         title=alt.Title(
-            "Financing and compute commitments",
+            "Financing and compute deals",
             subtitle=(
-                "Each deal with a stated amount; some overlap (see tooltips), so they are not "
-                "added up; pale bubbles over a bar: month or year known only"
+                "Each deal with a stated amount; hollow squares are talks, not commitments; "
+                "pale marks over a bar: month or year known only. Some overlap, so none are "
+                "added up"
             ),
         ),
         description=(
-            "Bubble chart of Meta's financing and compute deals by date and amount in US "
-            "dollars, coloured by kind: joint venture, bonds, cloud contracts, chips, other; "
-            "a deal dated only to a month or year is pale, mid-period, over a bar spanning it."
+            "Scatter chart of Meta's financing and compute deals by date and amount in US "
+            "dollars, coloured by kind (joint venture, bonds, cloud contracts, chips, other) "
+            "and shaped by stage: signed, announced, talks or not stated; a deal dated only to "
+            "a month or year is pale, mid-period, over a bar spanning it."
         ),
     )
 
@@ -268,4 +321,295 @@ def quarterly_bridge_chart(bridge: pd.DataFrame) -> alt.Chart:
                 "in billions of US dollars."
             ),
         )
+    )
+
+
+#: The steps of the annual funding bridge: cash in, the two parts of capex, what was left, what
+#: went back to shareholders, what was borrowed, and what stayed as cash. Signed: inflows
+#: positive, outflows negative.
+ANNUAL_BRIDGE_STEPS = [
+    *BRIDGE_STEPS,
+    "Share buybacks",
+    "Dividends",
+    "Debt issued (net proceeds)",
+    "Change in cash and marketable securities",
+]
+_SIGN = {
+    BRIDGE_STEPS[0]: 1,
+    BRIDGE_STEPS[1]: -1,
+    BRIDGE_STEPS[2]: -1,
+    BRIDGE_STEPS[3]: 1,
+    "Share buybacks": -1,
+    "Dividends": -1,
+    "Debt issued (net proceeds)": 1,
+    "Change in cash and marketable securities": 1,
+}
+_ANNUAL_METRICS = {
+    "operating_cash_flow": BRIDGE_STEPS[0],
+    "finance_lease_principal": BRIDGE_STEPS[2],
+    "free_cash_flow": BRIDGE_STEPS[3],
+    "buybacks": "Share buybacks",
+    "dividends": "Dividends",
+    "debt_issued": "Debt issued (net proceeds)",
+}
+NOT_STATED = "not stated"
+
+
+def annual_bridge(
+    cash_flow: pd.DataFrame,
+    purchases: pd.DataFrame,
+    sources: pd.DataFrame,
+    first_year: int | None = None,
+) -> pd.DataFrame:
+    """The annual funding bridge, one row per fiscal year and step (``ANNUAL_BRIDGE_STEPS``).
+
+    ``cash_flow`` is the ``cash_flow`` table (only its ``FY`` rows are used);
+    ``purchases`` is annual purchases of property and equipment on one basis
+    (``fiscal_year``, ``capex_usd_bn``, ``source_id``; see ``capex_series``). Years run from
+    ``first_year`` (default: the first fiscal year with operating cash flow) to the last year
+    with operating cash flow.
+
+    Returns columns ``fiscal_year``, ``step``, ``usd_bn`` (USD bn, signed: inflows positive,
+    outflows negative; NaN where no source states it), ``status`` (``reported``,
+    ``our arithmetic`` or ``not stated``), ``definition`` (what a free-cash-flow or cash figure
+    means) and ``source_id``. A step no source states is kept as ``not stated``, never zero.
+    Free cash flow is the reported figure where a source gives one (its note says which
+    definition), otherwise operating cash flow less purchases, less finance-lease principal
+    where stated. The change in cash needs the year-end balance of the year and the year
+    before; otherwise it is not stated. Amounts are flows of the year from the cash-flow
+    statement only: off-balance-sheet financing never enters (see ``off_balance_items``).
+    """
+    annual = cash_flow[cash_flow["period"].str.startswith("FY")].copy()
+    annual["fiscal_year"] = annual["period"].str[2:].astype(int)
+    best = preferred(annual, ["fiscal_year", "metric"], sources).set_index(
+        ["fiscal_year", "metric"]
+    )
+    ocf_years = sorted(int(y) for y, m in best.index if m == "operating_cash_flow")
+    if not ocf_years:
+        raise ValueError("no annual operating cash flow in cash_flow; the bridge needs it")
+    start = ocf_years[0] if first_year is None else int(first_year)
+    buys = preferred(purchases, ["fiscal_year"], sources).set_index("fiscal_year")
+
+    def got(year: int, metric: str) -> pd.Series | None:
+        return best.loc[(year, metric)] if (year, metric) in best.index else None
+
+    rows = []
+    for year in range(start, ocf_years[-1] + 1):
+        values: dict[str, tuple[float, str, str, str]] = {}
+        for metric, step in _ANNUAL_METRICS.items():
+            row = got(year, metric)
+            if row is not None:
+                note = "" if pd.isna(row.get("note")) else str(row.get("note"))
+                values[step] = (float(row["value_usd_bn"]), "reported", note, row["source_id"])
+        if year in buys.index:
+            values[BRIDGE_STEPS[1]] = (
+                float(buys.loc[year, "capex_usd_bn"]),
+                "reported",
+                "",
+                buys.loc[year, "source_id"],
+            )
+        if BRIDGE_STEPS[3] not in values and {BRIDGE_STEPS[0], BRIDGE_STEPS[1]} <= set(values):
+            parts = [BRIDGE_STEPS[0], BRIDGE_STEPS[1]]
+            parts += [BRIDGE_STEPS[2]] if BRIDGE_STEPS[2] in values else []
+            fcf = values[parts[0]][0] - sum(values[p][0] for p in parts[1:])
+            definition = (
+                "operating cash flow less purchases and finance-lease principal"
+                if len(parts) == 3
+                else "operating cash flow less purchases (finance-lease principal not stated)"
+            )
+            values[BRIDGE_STEPS[3]] = (
+                fcf,
+                "our arithmetic",
+                definition,
+                ";".join(values[p][3] for p in parts),
+            )
+        now, before = got(year, "cash_and_securities_end"), got(year - 1, "cash_and_securities_end")
+        if now is not None and before is not None:
+            values[ANNUAL_BRIDGE_STEPS[-1]] = (
+                float(now["value_usd_bn"]) - float(before["value_usd_bn"]),
+                "our arithmetic",
+                "year-end balance less the year before",
+                f"{before['source_id']};{now['source_id']}",
+            )
+        for step in ANNUAL_BRIDGE_STEPS:
+            value, status, definition, sid = values.get(step, (float("nan"), NOT_STATED, "", ""))
+            rows.append(
+                {
+                    "fiscal_year": year,
+                    "step": step,
+                    "usd_bn": _SIGN[step] * value,
+                    "status": status,
+                    "definition": definition,
+                    "source_id": sid,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def annual_bridge_chart(bridge: pd.DataFrame) -> alt.LayerChart:
+    """Grouped, signed bars per fiscal year for each bridge step; a cross where not stated."""
+    data = bridge.assign(year=bridge["fiscal_year"].astype(str))
+    years = sorted(data["year"].unique())
+    x = alt.X("year:O", title="Fiscal year", scale=alt.Scale(domain=years))
+    offset = alt.XOffset(
+        "step:N", sort=ANNUAL_BRIDGE_STEPS, scale=alt.Scale(domain=ANNUAL_BRIDGE_STEPS)
+    )
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("step:N", title="Step"),
+        alt.Tooltip("usd_bn:Q", title="USD bn (out is negative)", format=",.2f"),
+        alt.Tooltip("status:N", title="Figure"),
+        alt.Tooltip("definition:N", title="Definition"),
+    ]
+    colour = alt.Color(
+        "step:N", title=None, sort=ANNUAL_BRIDGE_STEPS, scale=alt.Scale(domain=ANNUAL_BRIDGE_STEPS)
+    )
+    bars = (
+        alt.Chart(data[data["status"] != NOT_STATED])
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset=offset,
+            y=alt.Y("usd_bn:Q", title="USD bn (inflows up, outflows down)"),
+            color=colour,
+            tooltip=tooltip,
+        )
+    )
+    missing = (
+        alt.Chart(data[data["status"] == NOT_STATED].assign(zero=0.0))
+        .mark_point(shape="cross", size=40, color="#777777", filled=True)
+        .encode(x=x, xOffset=offset, y=alt.Y("zero:Q"), tooltip=tooltip)
+    )
+    return (bars + missing).properties(
+        width="container",
+        height=320,
+        title=alt.Title(
+            "Where each year's cash went",
+            subtitle=(
+                "Operating cash flow in, capex out, free cash flow left, then buybacks, dividends, "
+                "borrowing and cash; grey cross: not stated in our sources"
+            ),
+        ),
+        description=(
+            "Grouped bar chart per fiscal year of Meta's funding bridge in billions of US dollars: "
+            "operating cash flow, purchases of property and equipment, finance-lease principal, "
+            "free cash flow, share buybacks, dividends, debt issued and the change in cash; "
+            "outflows below zero, and a grey cross where no source states a step."
+        ),
+    )
+
+
+#: What counts as financed off Meta's balance sheet in the panel beside the bridge.
+OFF_BALANCE_KINDS = {
+    "joint_venture": "Joint venture that owns a campus Meta leases",
+    "jv_bond": "Bond of that joint venture",
+    "cloud_compute": "Cloud and capacity contract",
+    "leases_not_commenced": "Leases signed, not yet commenced",
+}
+
+
+def off_balance_items(
+    deals: pd.DataFrame, leases: pd.DataFrame, sources: pd.DataFrame
+) -> pd.DataFrame:
+    """Financing others carry for Meta, one row per item, with its source grade; never summed.
+
+    ``deals`` is ``financing_deals`` (joint ventures, their bonds, cloud and capacity
+    contracts); ``leases`` is ``lease_obligations`` (the ``not_yet_commenced`` rows). Returns
+    ``item``, ``kind``, ``kind_label``, ``amount_usd_bn`` (USD bn; NaN where not stated),
+    ``date``, ``date_precision``, ``stage_label``, ``grade`` (the source's kind) and
+    ``source_id``, by date. These are contract values, development costs and future lease
+    payments, not cash flows of any year: they are shown beside the funding bridge and no
+    function here adds them to it or to each other.
+    """
+    picked = deals[
+        deals["kind"].isin([k for k in OFF_BALANCE_KINDS if k != "leases_not_commenced"])
+    ]
+    rows = pd.DataFrame(
+        {
+            "item": picked["counterparty"],
+            "kind": picked["kind"],
+            "amount_usd_bn": picked["amount_usd_bn"],
+            "date": pd.to_datetime(picked["date"]),
+            "date_precision": picked["date_precision"],
+            "stage_label": picked["stage"].map(stage_label),
+            "source_id": picked["source_id"],
+        }
+    )
+    owed = leases[leases["metric"] == "not_yet_commenced"]
+    lease_rows = pd.DataFrame(
+        {
+            "item": "Leases not yet commenced, total future payments",
+            "kind": "leases_not_commenced",
+            "amount_usd_bn": owed["value_usd_bn"],
+            "date": pd.to_datetime(owed["as_of"]),
+            "date_precision": owed["date_precision"],
+            "stage_label": STAGES["signed"],
+            "source_id": owed["source_id"],
+        }
+    )
+    out = pd.concat([rows, lease_rows], ignore_index=True)
+    out["kind_label"] = out["kind"].map(OFF_BALANCE_KINDS)
+    out["grade"] = out["source_id"].map(sources.set_index("source_id")["kind"])
+    return out.sort_values(["date", "item"]).reset_index(drop=True)
+
+
+def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
+    """One bar per off-balance item (amount as stated), coloured by kind; talks hollow."""
+    when = [
+        date_in_words(d, p) for d, p in zip(items["date"], items["date_precision"], strict=True)
+    ]
+    data = items.assign(
+        when=when,
+        label=[f"{i} ({w})" for i, w in zip(items["item"], when, strict=True)],
+        stated=items["amount_usd_bn"].notna(),
+        shown=items["amount_usd_bn"].fillna(0.0),
+    )
+    order = list(data["label"])
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    tooltip = [
+        alt.Tooltip("item:N", title="Item"),
+        alt.Tooltip("kind_label:N", title="Kind"),
+        alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.1f"),
+        alt.Tooltip("when:N", title="Date (as precise as the source)"),
+        alt.Tooltip("stage_label:N", title="Stage"),
+        alt.Tooltip("grade:N", title="Source grade"),
+        alt.Tooltip("source_id:N", title="Source"),
+    ]
+    colour = alt.Color("kind_label:N", title="Kind", sort=list(OFF_BALANCE_KINDS.values()))
+    talks = STAGES["talks"]
+    bars = (
+        alt.Chart(data[data["stated"]])
+        .mark_bar(strokeWidth=1.5)
+        .encode(
+            y=y,
+            x=alt.X("shown:Q", title="USD bn as stated, never added"),
+            color=colour,
+            stroke=alt.Stroke("kind_label:N", legend=None, sort=list(OFF_BALANCE_KINDS.values())),
+            fillOpacity=alt.condition(
+                alt.datum.stage_label == talks, alt.value(0.0), alt.value(0.85)
+            ),
+            tooltip=tooltip,
+        )
+    )
+    unstated = (
+        alt.Chart(data[~data["stated"]])
+        .mark_text(align="left", dx=4, color="#777777", fontStyle="italic")
+        .encode(y=y, x=alt.X("shown:Q"), text=alt.value("amount not stated"), tooltip=tooltip)
+    )
+    return (bars + unstated).properties(
+        width="container",
+        height=alt.Step(22),
+        title=alt.Title(
+            "What others finance, beside the bridge",
+            subtitle=(
+                "Joint ventures, their bonds, cloud contracts and leases not yet commenced; "
+                "amounts of different kinds and dates, so never added to each other or to cash flow"
+            ),
+        ),
+        description=(
+            "Horizontal bar chart of off-balance-sheet financing for Meta: the Hyperion joint "
+            "venture and its bond, cloud and capacity contracts and leases not yet commenced, "
+            "each with its amount in billions of US dollars as stated, its date, stage and source "
+            "grade."
+        ),
     )

@@ -167,3 +167,95 @@ def peers_chart(table: pd.DataFrame, measure: str) -> alt.Chart:
             ),
         )
     )
+
+
+#: Whose compute plans the chapter sets beside Meta's: the peers and the frontier labs.
+COMPUTE_ENTITIES = [
+    "Meta",
+    "Microsoft",
+    "Alphabet / Google",
+    "Amazon",
+    "Oracle",
+    "OpenAI",
+    "Anthropic",
+    "xAI",
+]
+
+
+def _family(entity: str) -> str:
+    """The entity a compute_plans row belongs to (``OpenAI (Stargate)`` -> ``OpenAI``)."""
+    base = entity.split(" (")[0]
+    return "Alphabet / Google" if base in ("Alphabet", "Google") else base
+
+
+def compute_plan_rows(plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Split ``compute_plans`` into gigawatt rows, accelerator-count rows and what is missing.
+
+    Returns ``(gw, accelerators, missing)``: rows whose unit is gigawatts (``GW...``) and rows
+    whose unit counts GPUs or accelerators, each with ``family`` (the company or lab, as in
+    ``COMPUTE_ENTITIES``) and ``label`` (what the figure is, in words); other units (multiples,
+    chip generations, GW per week) are not comparable and stay in neither. ``missing`` has one
+    row per entity of ``COMPUTE_ENTITIES`` with ``has_gw`` and ``has_accelerators``, so a
+    chart can say which the sources do not give. Figures are never added up: they are plans,
+    contracts and counts of different dates.
+    """
+    rows = plans.copy()
+    rows["family"] = rows["entity"].map(_family)
+    unit = rows["unit"].str.strip()
+    is_gw = unit.str.match(r"^GW\b") & ~unit.str.contains("per", case=False)
+    is_acc = unit.str.contains("GPU|accelerator", case=False)
+    rows["label"] = rows["metric"].str.replace("_", " ") + " (" + rows["unit"] + ")"
+    gw, acc = rows[is_gw].copy(), rows[is_acc].copy()
+    missing = pd.DataFrame(
+        {
+            "family": COMPUTE_ENTITIES,
+            "has_gw": [e in set(gw["family"]) for e in COMPUTE_ENTITIES],
+            "has_accelerators": [e in set(acc["family"]) for e in COMPUTE_ENTITIES],
+        }
+    )
+    return gw.reset_index(drop=True), acc.reset_index(drop=True), missing
+
+
+def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
+    """One bar per stated figure, grouped by company or lab; colour is the status.
+
+    ``measure`` is ``"GW"`` or ``"accelerators"`` (axis title and wording only).
+    """
+    order = [e for e in COMPUTE_ENTITIES if e in set(rows["family"])]
+    title = (
+        "Gigawatts stated, Meta beside peers and labs"
+        if measure == "GW"
+        else "Accelerators stated, Meta beside peers and labs"
+    )
+    return (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            y=alt.Y("family:N", title=None, sort=order),
+            yOffset=alt.YOffset("label:N"),
+            x=alt.X("value:Q", title="GW" if measure == "GW" else "Accelerators (GPUs)"),
+            color=alt.Color("status:N", title="Status"),
+            tooltip=[
+                alt.Tooltip("entity:N", title="Who"),
+                alt.Tooltip("label:N", title="Figure"),
+                alt.Tooltip("value:Q", title="Value", format=",.1f" if measure == "GW" else ",.0f"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("target_year:Q", title="For year", format="d"),
+                alt.Tooltip("date:T", title="Stated", format="%b %Y"),
+                alt.Tooltip("note:N", title="Note"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=alt.Step(14),
+            title=alt.Title(
+                title,
+                subtitle="Each stated figure on its own bar (plans, contracts and counts differ; none added)",
+            ),
+            description=(
+                f"Horizontal bar chart of the {'gigawatts' if measure == 'GW' else 'accelerator counts'} "
+                "stated for Meta, its peers and the frontier labs, one bar per figure, coloured "
+                "by whether it is a plan, signed or in service."
+            ),
+        )
+    )
