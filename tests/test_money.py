@@ -457,3 +457,23 @@ def test_compute_plans_split_by_unit_and_say_what_is_missing():
     assert flags.loc["xAI", "has_accelerators"] and not flags.loc["Meta", "has_accelerators"]
     spec = infra.compute_plans_chart(gw, "GW").to_dict()
     assert spec["encoding"]["y"]["sort"] == ["Meta", "OpenAI"] and spec["description"]
+
+
+def test_the_ranking_year_says_who_lacks_the_next_year():
+    table = pd.DataFrame(
+        {
+            "company": ["Meta", "Oracle", "Meta", "Oracle", "Alphabet", "Alphabet"],
+            "year": [2024, 2024, 2025, 2025, 2024, 2025],
+            "capex_usd_bn": [37.3, 6.9, 69.7, None, 52.5, 91.45],
+            "revenue_usd_bn": [164.5, 53.0, 201.0, None, 350.0, 402.8],
+        }
+    )
+    assert infra.latest_common_year(table) == 2024
+    assert infra.year_gap_text(table, 2024) == (
+        "the latest year with figures for all 3; for 2025 our sources lack Oracle's"
+    )
+    table.loc[(table.company == "Alphabet") & (table.year == 2025), "capex_usd_bn"] = float("nan")
+    assert infra.year_gap_text(table, 2024).endswith("lack figures for Alphabet and Oracle")
+    assert infra.year_gap_text(table[table.year == 2024], 2024) == (
+        "the latest year with figures for all 3"
+    )

@@ -487,5 +487,7 @@ def share_text(count: int, base: int, undated: int = 0) -> str:
         raise ValueError(f"a share needs 0 <= count <= base and base > 0 (got {count} of {base})")
     share = f"{fixed(count / base * 100, 0)}%"
     if undated:
-        return f"{count} of the {base} ({share}; the {base} include {undated} with no reported date)"
+        return (
+            f"{count} of the {base} ({share}; the {base} include {undated} with no reported date)"
+        )
     return f"{count} of the {base} ({share})"

@@ -80,6 +80,7 @@ from report.chapters.infrastructure.peers import (
     peer_table,
     peers_chart,
     ranks,
+    year_gap_text,
 )
 from report.chapters.infrastructure.what_if import (
     HOURS_PER_YEAR,
@@ -137,6 +138,7 @@ __all__ = [
     "intensity",
     "intensity_chart",
     "latest_common_year",
+    "year_gap_text",
     "latest_guidance",
     "latest_quarter",
     "metric_series",

@@ -121,6 +121,31 @@ def latest_common_year(table: pd.DataFrame) -> int:
     return int(complete.index.max())
 
 
+def year_gap_text(table: pd.DataFrame, year: int) -> str:
+    """Why ``year`` is the ranking year: which companies lack a figure for the years after it.
+
+    Returns, e.g., ``"the latest year with figures for all 5; for 2025 our sources lack
+    Oracle's"``, or the first part alone when no later year has any figure. ``table`` is
+    :func:`peer_table`'s output (``company``, ``year``, ``capex_usd_bn``, ``revenue_usd_bn``).
+    """
+    companies = sorted(table["company"].unique())
+    text = f"the latest year with figures for all {len(companies)}"
+    later = table[table["year"] > year]
+    if later.empty:
+        return text
+    nxt = int(later["year"].min())
+    have = set(
+        table[(table["year"] == nxt)].dropna(subset=["capex_usd_bn", "revenue_usd_bn"])["company"]
+    )
+    lacking = [c for c in companies if c not in have]
+    if not lacking:
+        return text
+    if len(lacking) == 1:
+        return f"{text}; for {nxt} our sources lack {lacking[0]}'s"
+    names = ", ".join(lacking[:-1]) + " and " + lacking[-1]
+    return f"{text}; for {nxt} our sources lack figures for {names}"
+
+
 def peers_chart(table: pd.DataFrame, measure: str) -> alt.Chart:
     """Lines per company over the aligned years: ``measure`` is capex_usd_bn or intensity."""
     titles = {
