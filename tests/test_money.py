@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from report import data
 from report.chapters import infrastructure as infra
 
 SOURCES = pd.DataFrame(
@@ -477,3 +478,23 @@ def test_the_ranking_year_says_who_lacks_the_next_year():
     assert infra.year_gap_text(table[table.year == 2024], 2024) == (
         "the latest year with figures for all 3"
     )
+
+
+def test_a_deal_reported_twice_is_drawn_once_at_its_most_precise_date():
+    deals = pd.DataFrame(
+        {
+            "counterparty": ["Google Cloud", "Google Cloud", "Oracle", "Nebius"],
+            "kind": ["cloud_compute"] * 4,
+            "amount_usd_bn": [10.0, 10.0, 20.0, None],
+            "date": ["2025-01-01", "2025-08-23", "2025-09-01", "2025-11-01"],
+            "date_precision": ["year", "day", "month", "day"],
+            "stage": ["", "signed", "talks", "signed"],
+        }
+    )
+    one = infra.distinct_deals(deals)
+    assert list(one.index) == [1, 2, 3]  # the year-only copy goes; the amount-less row stays
+    spec = infra.deals_chart(deals).to_dict()
+    drawn = [d for d in spec["datasets"].values() if d and "counterparty" in d[0]]
+    assert all(sum(r["counterparty"] == "Google Cloud" for r in d) <= 1 for d in drawn)
+    real = infra.distinct_deals(data.load("financing_deals"))
+    assert (real["counterparty"] == "Google Cloud").sum() == 1

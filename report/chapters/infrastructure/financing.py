@@ -151,14 +151,39 @@ def commitments(deals: pd.DataFrame) -> pd.DataFrame:
     return deals[deals["stage"].isin(COMMITTED_STAGES)].copy()
 
 
+#: Finer first: a deal reported by several sources is drawn at its most precise date.
+_PRECISION_ORDER = {"day": 0, "month": 1, "quarter": 2, "year": 3}
+
+
+def distinct_deals(deals: pd.DataFrame) -> pd.DataFrame:
+    """One row per deal: rows with the same counterparty, kind and amount are one deal.
+
+    The data keep every source's row; charts and lists draw each deal once, from the row
+    that dates it most precisely (then the latest report). Rows without an amount are kept
+    as they are (they cannot be matched). Returns a subset of ``deals``' rows, same columns.
+    """
+    if deals.empty:
+        return deals.copy()
+    ranked = deals.assign(
+        _precision=deals["date_precision"].map(_PRECISION_ORDER).fillna(0),
+        _date=pd.to_datetime(deals["date"]),
+    )
+    with_amount = ranked.dropna(subset=["amount_usd_bn"])
+    best = with_amount.sort_values(
+        ["_precision", "_date"], ascending=[True, False]
+    ).drop_duplicates(["counterparty", "kind", "amount_usd_bn"])
+    kept = pd.concat([best, ranked[ranked["amount_usd_bn"].isna()]])
+    return deals.loc[sorted(kept.index)]
+
+
 def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
     """Every financing or compute deal with a stated amount, by date; never summed.
 
-    Colour is the kind of deal; shape and fill are its stage: talks are hollow squares and
+    A deal several sources report is drawn once (:func:`distinct_deals`). Colour is the kind of deal; shape and fill are its stage: talks are hollow squares and
     never read as commitments, announced deals diamonds, signed deals filled circles. A deal
     dated only to a month or year sits mid-period, paler, over a bar spanning the period.
     """
-    rows = with_date_spans(deals.dropna(subset=["amount_usd_bn"]))
+    rows = with_date_spans(distinct_deals(deals).dropna(subset=["amount_usd_bn"]))
     rows["kind_label"] = rows["kind"].map(DEAL_KINDS)
     rows["stage_label"] = rows["stage"].map(stage_label)
     talks = STAGES["talks"]
@@ -521,8 +546,9 @@ def off_balance_items(
     payments, not cash flows of any year: they are shown beside the funding bridge and no
     function here adds them to it or to each other.
     """
-    picked = deals[
-        deals["kind"].isin([k for k in OFF_BALANCE_KINDS if k != "leases_not_commenced"])
+    unique = distinct_deals(deals)
+    picked = unique[
+        unique["kind"].isin([k for k in OFF_BALANCE_KINDS if k != "leases_not_commenced"])
     ]
     rows = pd.DataFrame(
         {
