@@ -498,3 +498,26 @@ def test_a_deal_reported_twice_is_drawn_once_at_its_most_precise_date():
     assert all(sum(r["counterparty"] == "Google Cloud" for r in d) <= 1 for d in drawn)
     real = infra.distinct_deals(data.load("financing_deals"))
     assert (real["counterparty"] == "Google Cloud").sum() == 1
+
+
+def test_peer_guidance_says_when_a_fiscal_year_is_not_the_calendar_year():
+    financials = pd.DataFrame(
+        {
+            "company": ["Oracle", "Alphabet"],
+            "fiscal_year_end": ["2025-05-31", "2025-12-31"],
+        }
+    )
+    guidance = pd.DataFrame(
+        {
+            "company": ["Oracle", "Oracle", "Alphabet"],
+            "fiscal_year": [2026, 2026, 2026],
+            "given_date": pd.to_datetime(["2025-12-10", "2026-03-10", "2026-02-04"]),
+            "date_precision": ["day", "day", "day"],
+            "low_usd_bn": [35.0, 50.0, 175.0],
+            "high_usd_bn": [35.0, 50.0, 185.0],
+        }
+    )
+    text = infra.guidance_text(guidance, financials)
+    assert "Oracle $50 billion for fiscal 2026 (the year to May 2026) (given 10 March 2026)" in text
+    assert "Alphabet $175–185 billion for 2026 (given 4 February 2026)" in text
+    assert "$35" not in text  # only each company's latest guidance
