@@ -162,3 +162,20 @@ def test_installed_versions_match_the_pins():
     assert not wrong, (
         f"installed versions differ from requirements.txt (pinned, installed): {wrong}"
     )
+
+
+def test_notebooks_round_numbers_only_through_the_report_formatter():
+    """Every number a notebook prints goes through report.figures (round half to even on the
+    digits shown), never through a format spec such as ``{x:,.1f}``."""
+    import re
+
+    import nbformat
+
+    spec = re.compile(r"\{[^{}]*:[,+]?\.\d+[f%]\}")
+    found = []
+    for name, path in toc.notebooks(ROOT).items():
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                found += [f"{name}: {m}" for m in spec.findall(cell.source)]
+    assert found == []

@@ -230,7 +230,8 @@ def tenure(departures: pd.DataFrame) -> pd.DataFrame:
 
 
 def _range_words(low: float, high: float) -> str:
-    lo, hi = f"{low:.0f}", f"{high:.0f}"
+    lo = fixed(low, 0)
+    hi = fixed(high, 0) if high != float("inf") else "inf"
     unit = "month" if hi == "1" else "months"
     if high == float("inf"):
         return f"at least {lo} {'month' if lo == '1' else 'months'}"

@@ -333,15 +333,16 @@ def upward_revisions(guidance: pd.DataFrame) -> tuple[int, int]:
 
 def outcomes_table_html(outcomes: pd.DataFrame) -> str:
     """Where each completed year landed against the ranges given for it."""
+    from report.figures import fixed
     from report.notebook import table_html
 
     rows = outcomes.copy()
     rows["first"] = [
-        f"{lo:,.0f}–{hi:,.0f} ({d:%b %Y})"
+        f"{fixed(lo, 0)}–{fixed(hi, 0)} ({d:%b %Y})"
         for lo, hi, d in zip(rows.first_low, rows.first_high, rows.first_given, strict=True)
     ]
     rows["last"] = [
-        f"{lo:,.0f}–{hi:,.0f} ({d:%b %Y})"
+        f"{fixed(lo, 0)}–{fixed(hi, 0)} ({d:%b %Y})"
         for lo, hi, d in zip(rows.last_low, rows.last_high, rows.last_given, strict=True)
     ]
     return table_html(
@@ -355,7 +356,10 @@ def outcomes_table_html(outcomes: pd.DataFrame) -> str:
             "vs_first_mid": "Actual vs first midpoint",
             "position": "Actual vs last range",
         },
-        formats={"actual_usd_bn": lambda v: f"{v:,.2f}", "vs_first_mid": lambda v: f"{v:+.0%}"},
+        formats={
+            "actual_usd_bn": lambda v: fixed(v, 2),
+            "vs_first_mid": lambda v: ("+" if v >= 0 else "-") + fixed(abs(v) * 100, 0) + "%",
+        },
         caption="Where each completed year landed against the ranges Meta gave for it",
     )
 
