@@ -504,3 +504,13 @@ def test_a_repeated_adoption_figure_stays_at_its_first_date():
     series = opensource.adoption_series(adoption, ["Llama cumulative downloads"], sources)
     assert list(series.value) == [650.0, 1200.0]
     assert series.date.iloc[-1] == pd.Timestamp("2025-04-01"), "not carried forward to 2026"
+
+
+def test_an_unknown_formation_event_names_the_parameter_and_the_choices():
+    from report import data
+    from report.chapters import labs
+
+    events = labs.one_per_event(data.load("lab_events"), data.load("sources"))
+    assert labs.event(events, "msl-formed").date == pd.Timestamp("2025-06-30")
+    with pytest.raises(ValueError, match=r"formation_event='nope' is no event.*msl-formed"):
+        labs.event(events, "nope")

@@ -43,6 +43,22 @@ TYPE_LABELS = {
 }
 
 
+def event(events: pd.DataFrame, event_id: str, parameter: str = "formation_event") -> pd.Series:
+    """The one row of ``events`` (from :func:`one_per_event`) with ``event_id``.
+
+    Raises ``ValueError`` naming the parameter and the formation and reorganisation events the
+    data hold, when no event has that id.
+    """
+    found = events[events["event_id"] == event_id]
+    if found.empty:
+        known = events.loc[events["type"].isin(["formation", "reorganisation"]), "event_id"]
+        raise ValueError(
+            f"parameter {parameter}={event_id!r} is no event in lab_events; formation and "
+            f"reorganisation events: {', '.join(known)}"
+        )
+    return found.iloc[0]
+
+
 def check_types(types: list[str], parameter: str = "event_types") -> list[str]:
     """Return ``types`` if all are known event types; otherwise name the parameter and the options."""
     unknown = [t for t in types if t not in EVENT_TYPES]
