@@ -37,7 +37,7 @@ pdf: $(STAMP) browser
 
 ## Run every test: unit, data, parameters, pipeline, built HTML, browser, and nbval on the notebooks.
 test: $(STAMP) browser axe
-	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadscope tests
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup tests
 	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg chapters appendix
 
 ## Debian's chromium for the browser tests (Playwright drives it via executable_path).

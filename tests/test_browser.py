@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [
     pytest.mark.browser,
+    # one worker makes this module's costly fixture once (see the Makefile: --dist loadgroup)
+    pytest.mark.xdist_group("hostile-book"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing"),
 ]
 

@@ -14,7 +14,8 @@ from conftest import ROOT, copy_built
 
 from report import book, cache, toc
 
-pytestmark = pytest.mark.pipeline
+#: One worker runs these in order on one copy (see the Makefile: --dist loadgroup).
+pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("cache-copy")]
 
 
 @pytest.fixture(scope="module")

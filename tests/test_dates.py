@@ -105,21 +105,23 @@ def test_the_check_catches_a_month_only_date_drawn_on_the_first():
 
 def test_the_year_only_google_cloud_deal_no_longer_precedes_the_scale_deal(sources):
     deals = data.load("financing_deals")
-    google = deals[
-        deals.counterparty.str.startswith("Google Cloud") & (deals.date_precision == "year")
-    ]
-    assert len(google)  # the row dated only to 2025 (another source dates a report 23 Aug 2025)
-    spec = infra.deals_chart(deals).to_dict()
-    rows = [r for v in _point_views(spec) for r in spec["datasets"][v["data"]["name"]]]
-    drawn = [
-        r
-        for r in rows
-        if r["counterparty"].startswith("Google Cloud") and r["date_known"] == "year only"
-    ]
+    google = deals[deals.counterparty == "Google Cloud"]
+    assert set(google.date_precision) >= {"year", "day"}  # two sources, one dated to the year
     scale_announced = pd.Timestamp("2025-06-12")
-    # mid-2025, with a bar over the whole year, rather than on 1 January before the Scale deal
-    assert drawn and all(pd.Timestamp(r["when_at"]) > scale_announced for r in drawn)
-    assert all(r["when_text"] == "2025" for r in drawn)
+
+    def drawn(frame):
+        spec = infra.deals_chart(frame).to_dict()
+        rows = [r for v in _point_views(spec) for r in spec["datasets"][v["data"]["name"]]]
+        return spec, [r for r in rows if r["counterparty"] == "Google Cloud"]
+
+    # both rows: the deal is drawn once, at the day a source dates it, after the Scale deal
+    _, both = drawn(deals)
+    assert len(both) == 1 and both[0]["date_known"] == "exact day"
+    assert pd.Timestamp(both[0]["when_at"]) > scale_announced
+    # the year-only row alone: mid-2025 over a bar spanning the year, never on 1 January
+    spec, alone = drawn(google[google.date_precision == "year"])
+    assert alone and all(pd.Timestamp(r["when_at"]) > scale_announced for r in alone)
+    assert all(r["when_text"] == "2025" for r in alone)
     spans = [
         r
         for d in spec["datasets"].values()

@@ -477,13 +477,11 @@ def test_the_ranking_year_says_who_lacks_the_next_year():
     )
     assert infra.latest_common_year(table) == 2024
     assert infra.year_gap_text(table, 2024) == (
-        "the latest year with figures for all 3; for 2025 our sources lack Oracle's"
+        "the latest year with all 3; no 2025 figures for Oracle"
     )
     table.loc[(table.company == "Alphabet") & (table.year == 2025), "capex_usd_bn"] = float("nan")
-    assert infra.year_gap_text(table, 2024).endswith("lack figures for Alphabet and Oracle")
-    assert infra.year_gap_text(table[table.year == 2024], 2024) == (
-        "the latest year with figures for all 3"
-    )
+    assert infra.year_gap_text(table, 2024).endswith("no 2025 figures for Alphabet and Oracle")
+    assert infra.year_gap_text(table[table.year == 2024], 2024) == ("the latest year with all 3")
 
 
 def test_a_deal_reported_twice_is_drawn_once_at_its_most_precise_date():

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [
     pytest.mark.browser,
+    # one worker makes this module's costly fixture once (see the Makefile: --dist loadgroup)
+    pytest.mark.xdist_group("print-edition"),
     pytest.mark.skipif(not Path(pdf.CHROMIUM).exists(), reason="Debian chromium missing"),
 ]
 

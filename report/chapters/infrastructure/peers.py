@@ -124,12 +124,12 @@ def latest_common_year(table: pd.DataFrame) -> int:
 def year_gap_text(table: pd.DataFrame, year: int) -> str:
     """Why ``year`` is the ranking year: which companies lack a figure for the years after it.
 
-    Returns, e.g., ``"the latest year with figures for all 5; for 2025 our sources lack
-    Oracle's"``, or the first part alone when no later year has any figure. ``table`` is
+    Returns, e.g., ``"the latest year with all 5; no 2025 figures for Oracle"``, or the first
+    part alone when no later year has any figure. ``table`` is
     :func:`peer_table`'s output (``company``, ``year``, ``capex_usd_bn``, ``revenue_usd_bn``).
     """
     companies = sorted(table["company"].unique())
-    text = f"the latest year with figures for all {len(companies)}"
+    text = f"the latest year with all {len(companies)}"
     later = table[table["year"] > year]
     if later.empty:
         return text
@@ -140,10 +140,8 @@ def year_gap_text(table: pd.DataFrame, year: int) -> str:
     lacking = [c for c in companies if c not in have]
     if not lacking:
         return text
-    if len(lacking) == 1:
-        return f"{text}; for {nxt} our sources lack {lacking[0]}'s"
-    names = ", ".join(lacking[:-1]) + " and " + lacking[-1]
-    return f"{text}; for {nxt} our sources lack figures for {names}"
+    names = lacking[0] if len(lacking) == 1 else ", ".join(lacking[:-1]) + " and " + lacking[-1]
+    return f"{text}; no {nxt} figures for {names}"
 
 
 def fiscal_year_label(company: str, fiscal_year: int, financials: pd.DataFrame) -> str:
