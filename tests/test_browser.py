@@ -144,11 +144,10 @@ def hostile(project, tmp_path_factory):
     """A book built from data whose text fields try to inject markup and script."""
     import functools
     import http.server
-    import socketserver
     import threading
 
     import datakit as dk
-    from conftest import copy_built, run_report
+    from conftest import QuietServer, copy_built, run_report
 
     root = copy_built(project, tmp_path_factory.mktemp("hostile"))
     copy = dk.copy_data(root.parent / "hostile-data")
@@ -171,7 +170,7 @@ def hostile(project, tmp_path_factory):
         http.server.SimpleHTTPRequestHandler, directory=str(root / "_build/html")
     )
     handler.log_message = lambda *a: None
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
