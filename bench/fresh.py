@@ -25,8 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Seconds ``cmd`` took; on failure, its last 60 lines are printed before raising."""
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-60:])
+        print(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{tail}")
+        raise SystemExit(proc.returncode)
     return time.perf_counter() - start
 
 
