@@ -8,6 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.charts import with_date_spans
+
 
 def campus_capacity(campuses: pd.DataFrame) -> pd.DataFrame:
     """Each distinct stated capacity of a campus (capacity and target year), latest statement kept.
@@ -76,7 +78,7 @@ def campus_chart(capacity: pd.DataFrame) -> alt.Chart:
 def power_chart(power: pd.DataFrame) -> alt.Chart:
     """Power agreements: capacity per agreement, coloured by generation kind."""
     rows = power.dropna(subset=["capacity_mw"]).copy()
-    rows["when"] = rows["date"].dt.strftime("%b %Y").fillna("undated")
+    rows["when"] = with_date_spans(rows)["when_text"]  # at each row's own precision
     order = rows.sort_values("capacity_mw", ascending=False)["counterparty"].tolist()
     return (
         alt.Chart(rows)

@@ -9,7 +9,6 @@ import altair as alt
 import pandas as pd
 
 from report.charts import date_known_opacity, date_spans, date_tooltips, with_date_spans
-from report.figures import date as date_in_words
 from report.sourcing import preferred
 
 
@@ -581,9 +580,7 @@ def off_balance_items(
 
 def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
     """One bar per off-balance item (amount as stated), coloured by kind; talks hollow."""
-    when = [
-        date_in_words(d, p) for d, p in zip(items["date"], items["date_precision"], strict=True)
-    ]
+    when = with_date_spans(items)["when_text"]  # the date at its own precision, as elsewhere
     data = items.assign(
         when=when,
         label=[f"{i} ({w})" for i, w in zip(items["item"], when, strict=True)],
