@@ -36,9 +36,13 @@ pdf: $(STAMP) browser
 	$(PY) -m report pdf
 
 ## Run every test: unit, data, parameters, pipeline, built HTML, browser, and nbval on the notebooks.
+## One pytest run on 2 workers: the suites in tests/ and nbval (strict) on every notebook. Tests
+## are handed out in the order of tests/conftest.py's run_order; a group (xdist_group: a costly
+## fixture, or one notebook's cells and kernel) stays on one worker.
 test: $(STAMP) browser axe
-	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup tests
-	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg chapters appendix
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadgroup --no-loadscope-reorder \
+	  --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg \
+	  tests chapters appendix
 
 ## Debian's chromium for the browser tests (Playwright drives it via executable_path).
 browser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -10,6 +11,7 @@ import shutil
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -72,7 +74,34 @@ def run_report(root: Path, *args: str, timeout: int = 900) -> subprocess.Complet
 def _build_once(root: Path, log: Path) -> None:
     """Copy the project into ``root`` and build it, recording the build's output in ``log``."""
     copy_project(root)
-    proc = run_report(root, "build")
+    _record(log, run_report(root, "build"))
+
+
+def _shared_folder(tmp_path_factory, worker_id) -> Path:
+    """The folder every pytest-xdist worker of this run shares (the base temp of the run)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+def _once(shared: Path, name: str, build) -> Path:
+    """``shared / name`` made by ``build(root, log)`` once per test run, whichever worker asks first.
+
+    The first worker to ask builds under a file lock (the pattern pytest-xdist documents); the
+    others wait and reuse it. ``build`` records the command's output in ``log`` (JSON with
+    ``returncode``, ``stdout``, ``stderr``); a failed build fails every test that uses it.
+    """
+    root, log = shared / name, shared / f"{name}.json"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not log.is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir(parents=True)
+            build(root, log)
+    result = json.loads(log.read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
+    return root
+
+
+def _record(log: Path, proc: subprocess.CompletedProcess) -> None:
     log.write_text(
         json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}),
         encoding="utf-8",
@@ -83,28 +112,79 @@ def _build_once(root: Path, log: Path) -> None:
 def project(tmp_path_factory, worker_id) -> Path:
     """A committed copy of the project, built once per test run: ``project / '_build/html'``.
 
-    Every pytest-xdist worker shares the one copy: the first to ask builds it under a file
-    lock (the pattern pytest-xdist documents), the others wait and reuse it. Tests must treat
-    it as read-only; a test that rebuilds starts from ``built_copy`` instead.
+    Every pytest-xdist worker shares the one copy (see ``_once``). Tests must treat it as
+    read-only; a test that rebuilds starts from ``built_copy`` instead.
     """
-    base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent
-    root, log = shared / "shared-project", shared / "shared-project.json"
-    with FileLock(str(shared / "shared-project.lock")):
-        if not log.is_file():
-            shutil.rmtree(root, ignore_errors=True)
-            root.mkdir(parents=True)
-            _build_once(root, log)
-    result = json.loads(log.read_text(encoding="utf-8"))
-    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
-    return root
+    return _once(_shared_folder(tmp_path_factory, worker_id), "shared-project", _build_once)
+
+
+#: Text fields of the altered edition that try to inject markup and script.
+HOSTILE = "<script>alert('xss-title')</script>"
+HOSTILE_EVENT = "<img src=x onerror=alert('xss-event')>"
+#: The altered edition's 2025 capex (every source's headline row), in $bn.
+ALTERED_CAPEX_2025 = "80.5"
+#: The altered edition's parameters: one changed in every chapter, and a scenario.
+ALTERED_ARGS = (
+    *("--param", "acquisition.stake_pct=40"),
+    *("--param", "open-source.flagship_min_params_bn=30"),
+    *("--param", "infrastructure.pue=1.5"),
+    *("--param", "talent.top_employers=1"),
+    *("--param", "labs.window_start=2025-06-30"),
+    *("--param", "conclusion.growth_after_guidance=0.3"),
+    *("--scenario", "slowdown"),
+)
+
+
+def _build_altered(project: Path):
+    def build(root: Path, log: Path) -> None:
+        import datakit as dk
+
+        copy_built(project, root / "built")
+        data = dk.copy_data(root / "data")
+        # the source of the first lab event gets a title that is a script
+        header, rows = dk.read(data / "lab_events.csv")
+        first_event = rows[0][header.index("event_id")]
+        source_of_event = rows[0][header.index("source_id")]
+        for row in rows:  # every source's row of the event, so whichever is preferred carries it
+            if row[header.index("event_id")] == first_event:
+                row[header.index("title")] = HOSTILE_EVENT
+        dk.write(data / "lab_events.csv", header, rows)
+        header, rows = dk.read(data / "sources.csv")
+        for row in rows:
+            if row[header.index("source_id")] == source_of_event:
+                row[header.index("title")] = HOSTILE
+        dk.write(data / "sources.csv", header, rows)
+        # the 2025 headline capex rows: every source's figure set to the same new value
+        header, rows = dk.read(data / "capex_annual.csv")
+        col, year, basis = (header.index(c) for c in ("capex_usd_bn", "fiscal_year", "basis"))
+        for row in rows:
+            if row[year] == "2025" and row[basis] == "incl_finance_leases":
+                row[col] = ALTERED_CAPEX_2025
+        dk.write(data / "capex_annual.csv", header, rows)
+        _record(log, run_report(root / "built", "build", "--data", str(data), *ALTERED_ARGS))
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def altered_edition(project, tmp_path_factory, worker_id) -> Path:
+    """The project built with other data and parameters, once per test run; returns its root.
+
+    One edition serves every test that needs a book of other inputs, as an analyst re-runs
+    it: data (``--data``) with hostile text in ``sources.csv`` and ``lab_events.csv``
+    (``HOSTILE``, ``HOSTILE_EVENT``) and the 2025 headline capex set to
+    ``ALTERED_CAPEX_2025``; and ``ALTERED_ARGS``, a parameter changed in every chapter and a
+    scenario. It starts from a copy of the built project (``sources.csv`` changes, so every
+    notebook executes). Read-only, like ``project``.
+    """
+    shared = _shared_folder(tmp_path_factory, worker_id)
+    return _once(shared, "altered-edition", _build_altered(project)) / "built"
 
 
 @pytest.fixture(scope="session")
 def project_build(project, tmp_path_factory, worker_id) -> dict[str, str]:
     """What ``python -m report build`` printed when the shared project was built (cold)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent
+    shared = _shared_folder(tmp_path_factory, worker_id)
     return json.loads((shared / "shared-project.json").read_text(encoding="utf-8"))
 
 
@@ -153,16 +233,25 @@ class QuietServer(socketserver.ThreadingTCPServer):
             super().handle_error(request, client_address)
 
 
-@pytest.fixture(scope="session")
-def served(book):
-    """The built book served from 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(book))
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve ``folder`` from 127.0.0.1 while the block runs; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
     server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(book):
+    """The built book served from 127.0.0.1; yields the base URL."""
+    with serve(book) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -176,3 +265,84 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+#: Fixtures that need the shared built book (``book`` asks for ``project`` at run time).
+NEEDS_BOOK = {"project", "project_build", "book", "served", "built_copy", "altered_edition"}
+#: The group that starts the run: its first test asks for the shared book, so one worker builds
+#: it while the other runs the tests that need no book.
+FIRST_GROUP = "cache-copy"
+
+
+def _group(item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    return (mark.args or [mark.kwargs.get("name", "default")])[0] if mark else None
+
+
+def run_order(item) -> int:
+    """Where a test goes in the order the workers are handed tests (``--no-loadscope-reorder``).
+
+    0: the first group (it starts the shared build); 1: tests that need no built book (nbval's
+    notebooks among them), run by the other worker meanwhile; 2: the other groups (a costly
+    fixture each); 3: the tests that rebuild a copy; 4: the rest, short tests of the built
+    book, which even out the end.
+    """
+    group, fixtures = _group(item), set(getattr(item, "fixturenames", ()))
+    if group == FIRST_GROUP:
+        return 0
+    if not fixtures & NEEDS_BOOK:
+        return 1
+    if group:
+        return 2
+    return 3 if "built_copy" in fixtures or item.get_closest_marker("pipeline") else 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Keep each notebook's nbval cells on one worker (one kernel, cells in order), then order
+    the tests by ``run_order`` (a stable sort: modules keep their own order)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.stem}"))
+    items.sort(key=run_order)
+
+
+#: A file a worker writes when ``--dist loadgroup`` did not group its marked tests.
+LOADGROUP_LOST = "REPORT_TESTS_LOADGROUP_LOST"
+
+
+class LoadgroupCheck:
+    """Stops a run in which ``--dist loadgroup`` would silently not group.
+
+    Tests marked ``xdist_group`` share a costly fixture (the cache tests' copy, the print
+    edition, the altered edition) or a kernel (a notebook's nbval cells), which one worker
+    makes once because it runs the whole group. pytest-xdist marks a grouped test by a
+    ``@group`` suffix on its node id; with pytest 9.2 the suffix is lost and the groups are
+    spread with no failure, minutes slower
+    (https://github.com/pytest-dev/pytest-xdist/issues/1386). A worker notes the loss in a
+    file; the controller stops the run, naming a test.
+    """
+
+    @pytest.hookimpl(trylast=True)  # after pytest-xdist has marked the node ids
+    def pytest_collection_modifyitems(self, config, items) -> None:
+        if not getattr(config.option, "loadgroup", False) or LOADGROUP_LOST not in os.environ:
+            return
+        lost = [i.nodeid for i in items if _group(i) and "@" not in i.nodeid]
+        if lost:
+            Path(os.environ[LOADGROUP_LOST]).write_text(lost[0], encoding="utf-8")
+
+    def pytest_xdist_node_collection_finished(self, node, ids) -> None:
+        lost = Path(os.environ.get(LOADGROUP_LOST, "/nonexistent"))
+        if lost.is_file():
+            pytest.exit(
+                f"--dist loadgroup does not group {lost.read_text(encoding='utf-8')}: this "
+                "pytest-xdist cannot mark node ids with this pytest (see the pytest pin in "
+                "requirements.txt)",
+                returncode=3,
+            )
+
+
+def pytest_configure(config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller: workers inherit the environment
+        os.environ[LOADGROUP_LOST] = str(Path(tempfile.mkdtemp()) / "lost.txt")
+    config.pluginmanager.register(LoadgroupCheck(), "report-loadgroup-check")

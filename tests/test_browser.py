@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM
+from conftest import CHROMIUM, HOSTILE
 
 from report import toc
 
@@ -15,8 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [
     pytest.mark.browser,
-    # one worker makes this module's costly fixture once (see the Makefile: --dist loadgroup)
-    pytest.mark.xdist_group("hostile-book"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing"),
 ]
 
@@ -135,48 +133,18 @@ def test_no_serious_accessibility_violations(browser, served, entry, scheme, wid
     page.close()
 
 
-HOSTILE = "<script>alert('xss-title')</script>"
-HOSTILE_EVENT = "<img src=x onerror=alert('xss-event')>"
-
-
 @pytest.fixture(scope="module")
-def hostile(project, tmp_path_factory):
-    """A book built from data whose text fields try to inject markup and script."""
-    import functools
-    import http.server
-    import threading
+def hostile(altered_edition):
+    """The altered edition (conftest: data whose text fields try to inject markup and script),
+    served from 127.0.0.1; yields the base URL."""
+    from conftest import serve
 
-    import datakit as dk
-    from conftest import QuietServer, copy_built, run_report
-
-    root = copy_built(project, tmp_path_factory.mktemp("hostile"))
-    copy = dk.copy_data(root.parent / "hostile-data")
-    labs_row = dk.read(copy / "lab_events.csv")[1][0]
-    source_of_event = labs_row[dk.read(copy / "lab_events.csv")[0].index("source_id")]
-    header, rows = dk.read(copy / "sources.csv")
-    for row in rows:
-        if row[header.index("source_id")] == source_of_event:
-            row[header.index("title")] = HOSTILE
-    dk.write(copy / "sources.csv", header, rows)
-    header, rows = dk.read(copy / "lab_events.csv")
-    first_event = rows[0][header.index("event_id")]
-    for row in rows:  # every source's row of the event, so whichever is preferred carries it
-        if row[header.index("event_id")] == first_event:
-            row[header.index("title")] = HOSTILE_EVENT
-    dk.write(copy / "lab_events.csv", header, rows)
-    proc = run_report(root, "build", "--data", str(copy))
-    assert proc.returncode == 0, proc.stderr
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(root / "_build/html")
-    )
-    handler.log_message = lambda *a: None
-    server = QuietServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(altered_edition / "_build" / "html") as url:
+        yield url
 
 
+# the tests that read the altered edition share one worker (see the Makefile: --dist loadgroup)
+@pytest.mark.xdist_group("altered-edition")
 @pytest.mark.parametrize("entry", ["chapters/labs", "appendix/sources"])
 def test_text_from_the_data_is_shown_as_text_and_never_runs(browser, hostile, entry):
     page, log = visit(browser, f"{hostile}/{entry}.html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -45,9 +46,15 @@ def printed(project, tmp_path_factory):
 
 
 def page_texts(path: Path) -> list[str]:
+    """Each page's text, spaces squeezed; extracted once per file and content (about 10 s)."""
+    return list(_page_texts(path, path.stat().st_mtime_ns, path.stat().st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _page_texts(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
     from pypdf import PdfReader
 
-    return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(str(path)).pages]
+    return tuple(re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(str(path)).pages)
 
 
 def titles(book: Path) -> dict[str, str]:
@@ -100,7 +107,7 @@ def test_each_chapter_prints_its_charts_as_vector_drawings(printed, book):
 
     path, _ = printed
     reader = PdfReader(str(path))
-    texts = page_texts(path)
+    texts = [squash(t) for t in page_texts(path)]
     starts = pdf.start_pages(path, toc.entries(ROOT))  # 1-based page of each toc entry
     assert len(starts) == len(toc.entries(ROOT))
     checked = 0
@@ -113,9 +120,7 @@ def test_each_chapter_prints_its_charts_as_vector_drawings(printed, book):
             spec = json.loads(soup.find("script", id=div["data-spec"]).string)
             title = takeaway.spec_title(spec)
             pages = [
-                n
-                for n, t in enumerate(texts)
-                if n + 1 >= starts[entry] and squash(title) in squash(t)
+                n for n, t in enumerate(texts) if n + 1 >= starts[entry] and squash(title) in t
             ]
             assert pages, f"{entry}: chart {title!r} not in its chapter of the PDF"
             content = reader.pages[pages[0]].get_contents().get_data()

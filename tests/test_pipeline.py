@@ -8,11 +8,10 @@ import re
 import subprocess
 from pathlib import Path
 
-import datakit as dk
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import copy_project, run_report
+from conftest import ALTERED_ARGS, ALTERED_CAPEX_2025, copy_project, run_report
 
 from report import book
 from report.validation import DataError
@@ -154,43 +153,28 @@ def page_text(root: Path, entry: str) -> str:
     return " ".join(soup.get_text(" ").split())
 
 
-def test_every_chapters_parameters_reach_its_page_and_the_landing_page(built_copy):
-    root = built_copy
-    before = {
-        e: page_text(root, e)
-        for e in [
-            "index",
-            "chapters/acquisition",
-            "chapters/open-source",
-            "chapters/infrastructure",
-            "chapters/talent",
-            "chapters/labs",
-            "chapters/conclusion",
-        ]
-    }
+# the tests that read the altered edition share one worker (see the Makefile: --dist loadgroup)
+@pytest.mark.xdist_group("altered-edition")
+def test_every_chapters_parameters_reach_its_page_and_the_landing_page(project, altered_edition):
+    # conftest's altered edition: ALTERED_ARGS change a parameter in every chapter (its other
+    # data changes touch none of the figures below); the shared project is the default edition
+    root = altered_edition
+    entries = [
+        "index",
+        "chapters/acquisition",
+        "chapters/open-source",
+        "chapters/infrastructure",
+        "chapters/talent",
+        "chapters/labs",
+        "chapters/conclusion",
+    ]
+    before = {e: page_text(project, e) for e in entries}
     assert "$29.2 billion" in before["chapters/acquisition"]
+    default_note = params_note(project / "_build" / "html" / "chapters" / "infrastructure.html")
+    assert "pue = 1.08" in default_note and "changed" not in default_note
     infra_page = root / "_build" / "html" / "chapters" / "infrastructure.html"
-    assert "pue = 1.08" in params_note(infra_page) and "changed" not in params_note(infra_page)
-    proc = run_report(
-        root,
-        "build",
-        "--param",
-        "acquisition.stake_pct=40",
-        "--param",
-        "open-source.flagship_min_params_bn=30",
-        "--param",
-        "infrastructure.pue=1.5",
-        "--param",
-        "talent.top_employers=1",
-        "--param",
-        "labs.window_start=2025-06-30",
-        "--param",
-        "conclusion.growth_after_guidance=0.3",
-        "--scenario",
-        "slowdown",
-    )
-    assert proc.returncode == 0, proc.stderr
-    after = {e: page_text(root, e) for e in before}
+    assert "infrastructure.pue=1.5" in ALTERED_ARGS and "acquisition.stake_pct=40" in ALTERED_ARGS
+    after = {e: page_text(root, e) for e in entries}
     # acquisition: 14.3 / 0.40 = 35.75
     assert (
         "$35.8 billion" in after["chapters/acquisition"]
@@ -219,23 +203,14 @@ def test_every_chapters_parameters_reach_its_page_and_the_landing_page(built_cop
     assert git_status(root) == "", "a build must never write outside _build/"
 
 
-def test_a_changed_data_row_reaches_the_chapter_and_the_landing_page(built_copy, tmp_path):
-    root = built_copy
-    copy = dk.copy_data(tmp_path / "data-copy")
-    # the 2025 headline capex rows: raise every source's figure by the same amount
-    header, rows = dk.read(copy / "capex_annual.csv")
-    col, year, basis = (
-        header.index("capex_usd_bn"),
-        header.index("fiscal_year"),
-        header.index("basis"),
-    )
-    for row in rows:
-        if row[year] == "2025" and row[basis] == "incl_finance_leases":
-            row[col] = "80.5"
-    dk.write(copy / "capex_annual.csv", header, rows)
-    proc = run_report(root, "build", "--data", str(copy))
-    assert proc.returncode == 0, proc.stderr
-    assert "$80.5 billion" in page_text(root, "chapters/infrastructure")
-    assert "$80.5 billion" in page_text(root, "index")
+# the tests that read the altered edition share one worker (see the Makefile: --dist loadgroup)
+@pytest.mark.xdist_group("altered-edition")
+def test_a_changed_data_row_reaches_the_chapter_and_the_landing_page(altered_edition):
+    # conftest's altered edition: every source's 2025 headline capex row set to one new value
+    root, figure = altered_edition, f"${ALTERED_CAPEX_2025} billion"
+    assert figure in page_text(root, "chapters/infrastructure")
+    assert figure in page_text(root, "index")
     # the published data downloads are the data the book was built from
-    assert "80.5" in (root / "_build" / "html" / "data" / "capex_annual.csv").read_text()
+    assert (
+        ALTERED_CAPEX_2025 in (root / "_build" / "html" / "data" / "capex_annual.csv").read_text()
+    )

@@ -163,17 +163,53 @@ def test_colour_names_are_the_palette():
 # ---------------------------------------------------------------- in the browser
 
 
-WAIT_DRAWN = (
-    "() => [...document.querySelectorAll('div.report-chart')]"
-    ".every(e => e.dataset.drawn === 'yes' || e.dataset.drawn === 'error')"
-)
+#: True once the page has settled at its width for two animation frames in a row: every chart
+#: drawn (or failed) for its column's current width, and the tables' scroll cues set for the
+#: page's width (report-tables.js records it). Two frames, because a redraw that changes the
+#: layout is seen by the ResizeObserver only in the frame after it.
+SETTLED = """() => {
+  const w = document.documentElement.clientWidth;
+  const charts = [...document.querySelectorAll('div.report-chart')].every(e =>
+    e.dataset.drawn === 'error' ||
+    (e.dataset.drawn === 'yes' && Math.abs(e.clientWidth - Number(e.dataset.width)) <= 2));
+  const tables = !document.querySelector('.bd-article table')
+    || document.documentElement.dataset.tablesWidth === String(w);
+  const now = charts && tables;
+  const settled = now && window.__reportSettled === w;
+  window.__reportSettled = now ? w : null;
+  return settled;
+}"""
+
+
+#: What keeps a page from settling: charts not drawn for their column, tables' cues not set.
+UNSETTLED = """() => ({
+  charts: [...document.querySelectorAll('div.report-chart')]
+    .filter(e => e.dataset.drawn !== 'error' &&
+      (e.dataset.drawn !== 'yes' || Math.abs(e.clientWidth - Number(e.dataset.width)) > 2))
+    .map(e => `${e.id}: ${e.dataset.drawn}, drawn for ${e.dataset.width}px in ${e.clientWidth}px`),
+  tables: `cues set for ${document.documentElement.dataset.tablesWidth}px, ` +
+    `page ${document.documentElement.clientWidth}px`,
+})"""
+
+
+def settle(page, timeout: int = 20_000) -> None:
+    """Wait (no fixed sleep) until the page has settled at its width: see ``SETTLED``.
+
+    Raises:
+        AssertionError: not settled within ``timeout`` ms; names the charts and tables waited on.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate("window.__reportSettled = null")
+    try:
+        page.wait_for_function(SETTLED, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"page never settled: {page.evaluate(UNSETTLED)}") from None
 
 
 def resize(page, width: int, height: int = 900) -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_timeout(400)  # ResizeObserver, then the charts' debounce
-    page.wait_for_function(WAIT_DRAWN, timeout=30_000)
-    page.wait_for_timeout(150)
+    settle(page)
 
 
 #: For each chart: its id, the width of its column, the drawn svg's left and right edges
@@ -326,8 +362,11 @@ def test_dark_mode_draws_every_mark_legend_and_label_in_visible_colours(browser,
 def test_switching_the_theme_redraws_charts_in_its_colours(browser, served):
     page, _ = visit(browser, f"{served}/chapters/talent.html", scheme="light", width=1280)
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
-    page.wait_for_timeout(400)
-    page.wait_for_function(WAIT_DRAWN, timeout=30_000)
+    page.wait_for_function(  # every chart drawn again, and drawn dark
+        "() => [...document.querySelectorAll('div.report-chart')]"
+        ".every(e => e.dataset.drawn === 'yes' && e.dataset.mode === 'dark')",
+        timeout=30_000,
+    )
     modes = page.eval_on_selector_all("div.report-chart", "els => els.map(e => e.dataset.mode)")
     assert set(modes) == {"dark"}, modes
     assert page.evaluate(DARK_CHECK) == []
@@ -365,8 +404,7 @@ def test_axis_and_legend_labels_never_collide(browser, served, entry, width):
 @pytest.mark.browser
 def test_landing_page_answer_and_key_figures_are_above_the_fold(browser, served):
     page, _ = visit(browser, f"{served}/index.html", width=1280)
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_timeout(200)
+    resize(page, 1280, 800)
     bottoms = page.eval_on_selector_all(
         ".report-bottom-line, .report-home-figures li",
         "els => els.map(e => e.getBoundingClientRect().bottom)",
@@ -394,9 +432,7 @@ def test_screenshots(browser, served, shot, size, scheme):
     """Screenshots for review: ``_build/screenshots/<page>-<width>x<height>-<scheme>.png``."""
     width, height = size
     page, _ = visit(browser, f"{served}/{SHOTS[shot]}.html", scheme=scheme, width=width)
-    page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_timeout(400)
-    page.wait_for_function(WAIT_DRAWN, timeout=30_000)
+    resize(page, width, height)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{shot}-{width}x{height}-{scheme}.png"
     page.screenshot(path=str(target))

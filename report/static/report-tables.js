@@ -31,7 +31,11 @@
     }
   }
   var boxes = [];
-  function update() { boxes.forEach(mark); }
+  // The page width the cues were last set for (a state a test, or any script, can wait on).
+  function update() {
+    boxes.forEach(mark);
+    document.documentElement.dataset.tablesWidth = String(document.documentElement.clientWidth);
+  }
   function init() {
     document.querySelectorAll(".bd-article table").forEach(function (table) {
       var box = scroller(table);
