@@ -267,8 +267,64 @@ def browser():
         b.close()
 
 
+def visit(browser, url: str, scheme: str = "light", width: int = 1280):
+    """A new page of ``browser`` at ``url``, loaded and with every chart drawn (or failed).
+
+    Returns the page and its log: console errors, requests, page errors and dialogs, as lists
+    that keep growing while the page is open.
+    """
+    page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 900})
+    log = {"console": [], "requests": [], "errors": [], "dialogs": []}
+    page.on("console", lambda m: m.type == "error" and log["console"].append(m.text))
+    page.on("pageerror", lambda e: log["errors"].append(str(e)))
+    page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.report-chart')]"
+        ".every(e => e.dataset.drawn === 'yes' || e.dataset.drawn === 'error')",
+        timeout=20_000,
+    )
+    return page, log
+
+
+#: How many loaded pages a worker keeps open for ``loaded_page`` (one page's four views).
+LOADED_PAGES_KEPT = 4
+
+
+@pytest.fixture(scope="session")
+def loaded_page(browser, served):
+    """``loaded_page(entry, width=1280, scheme="light") -> (page, log_at_load)``.
+
+    Read-only checks of one page in one view (charts drawn, text not cut off, labels apart,
+    axe-core, dark-mode colours) share one load of it instead of loading it again each: a page
+    is loaded once per worker and view, and kept while its group runs (the tests that use this
+    fixture are grouped by their ``entry``, see ``pytest_collection_modifyitems``). Tests must
+    not close, resize or otherwise change the page; ``log_at_load`` is the log as it stood when
+    the page had loaded and drawn.
+    """
+    open_pages: dict[tuple[str, int, str], tuple] = {}
+
+    def get(entry: str, width: int = 1280, scheme: str = "light"):
+        key = (entry, width, scheme)
+        if key not in open_pages:
+            page, log = visit(browser, f"{served}/{entry}.html", scheme, width=width)
+            open_pages[key] = (page, {k: list(v) for k, v in log.items()})
+            while len(open_pages) > LOADED_PAGES_KEPT:
+                oldest = next(iter(open_pages))
+                open_pages.pop(oldest)[0].close()
+        return open_pages[key]
+
+    yield get
+    for page, _ in open_pages.values():
+        page.close()
+
+
 #: Fixtures that need the shared built book (``book`` asks for ``project`` at run time).
-NEEDS_BOOK = {"project", "project_build", "book", "served", "built_copy", "altered_edition"}
+NEEDS_BOOK = {
+    *("project", "project_build", "book", "served", "built_copy", "altered_edition"),
+    "loaded_page",
+}
 #: The group that starts the run: its first test asks for the shared book, so one worker builds
 #: it while the other runs the tests that need no book.
 FIRST_GROUP = "cache-copy"
@@ -299,11 +355,14 @@ def run_order(item) -> int:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items) -> None:
-    """Keep each notebook's nbval cells on one worker (one kernel, cells in order), then order
+    """Keep each notebook's nbval cells on one worker (one kernel, cells in order) and the
+    read-only checks of each page together (they share its loads: ``loaded_page``), then order
     the tests by ``run_order`` (a stable sort: modules keep their own order)."""
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.stem}"))
+        elif "loaded_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(f"page-{item.callspec.params['entry']}"))
     items.sort(key=run_order)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM, HOSTILE
+from conftest import CHROMIUM, HOSTILE, visit
 
 from report import toc
 
@@ -19,25 +19,9 @@ pytestmark = [
 ]
 
 
-def visit(browser, url: str, scheme: str = "light", width: int = 1280):
-    page = browser.new_page(color_scheme=scheme, viewport={"width": width, "height": 900})
-    log = {"console": [], "requests": [], "errors": [], "dialogs": []}
-    page.on("console", lambda m: m.type == "error" and log["console"].append(m.text))
-    page.on("pageerror", lambda e: log["errors"].append(str(e)))
-    page.on("request", lambda r: log["requests"].append(r.url))
-    page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
-    page.goto(url, wait_until="load")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('div.report-chart')]"
-        ".every(e => e.dataset.drawn === 'yes' || e.dataset.drawn === 'error')",
-        timeout=20_000,
-    )
-    return page, log
-
-
 @pytest.mark.parametrize("entry", toc.entries(ROOT))
-def test_page_draws_every_chart_offline_without_errors(browser, served, entry):
-    page, log = visit(browser, f"{served}/{entry}.html")
+def test_page_draws_every_chart_offline_without_errors(loaded_page, entry):
+    page, log = loaded_page(entry)
     states = page.eval_on_selector_all(
         "div.report-chart",
         "els => els.map(e => [e.id, e.dataset.drawn, e.querySelectorAll('svg path, svg rect, svg line').length])",
@@ -56,7 +40,6 @@ def test_page_draws_every_chart_offline_without_errors(browser, served, entry):
     assert page.eval_on_selector_all("i[class*='fa-']", "els => els.length") == 0, "icons not drawn"
     assert log["console"] == [], log["console"]
     assert log["errors"] == [], log["errors"]
-    page.close()
 
 
 #: Every visible text of each drawn chart (titles, axes, legends) that runs past its box.
@@ -73,17 +56,16 @@ CLIPPED_TEXT = """els => els.map(chart => {
 
 @pytest.mark.parametrize("entry", toc.entries(ROOT))
 @pytest.mark.parametrize("width", [390, 1280])
-def test_charts_fit_a_phone_and_a_desktop(browser, served, entry, width):
+def test_charts_fit_a_phone_and_a_desktop(loaded_page, entry, width):
     """Titles wrap, legends stack and long labels shrink: no text is cut off at either width,
     and the page never scrolls sideways."""
-    page, _ = visit(browser, f"{served}/{entry}.html", width=width)
+    page, _ = loaded_page(entry, width)
     for chart_id, clipped in page.eval_on_selector_all("div.report-chart", CLIPPED_TEXT):
         assert clipped == [], f"{entry} at {width}px: {chart_id} cuts off {clipped}"
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{entry} at {width}px scrolls sideways by {overflow}px"
-    page.close()
 
 
 def test_tooltips_show_on_hover(browser, served):
@@ -103,8 +85,9 @@ AXE_VERSION = "4.14"
 
 
 def run_axe(page) -> dict:
-    """Inject the pinned axe-core and run it on the whole page."""
-    page.add_script_tag(path=str(AXE))
+    """Inject the pinned axe-core (once per page) and run it on the whole page."""
+    if not page.evaluate("typeof axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
     return page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
 
 
@@ -124,13 +107,12 @@ def test_axe_core_is_the_pinned_current_version(browser, served):
 @pytest.mark.parametrize("entry", toc.entries(ROOT))
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_no_serious_accessibility_violations(browser, served, entry, scheme, width):
-    page, _ = visit(browser, f"{served}/{entry}.html", scheme, width=width)
+def test_no_serious_accessibility_violations(loaded_page, entry, scheme, width):
+    page, _ = loaded_page(entry, width, scheme)
     results = run_axe(page)
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     details = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
     assert serious == [], details
-    page.close()
 
 
 @pytest.fixture(scope="module")

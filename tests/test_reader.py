@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from test_browser import visit
+from conftest import visit
 
 from report import charts, toc
 from report.notebook import Chapter, params_note_html
@@ -351,11 +351,10 @@ DARK_CHECK = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", toc.entries(ROOT))
-def test_dark_mode_draws_every_mark_legend_and_label_in_visible_colours(browser, served, entry):
-    page, _ = visit(browser, f"{served}/{entry}.html", scheme="dark", width=1280)
+def test_dark_mode_draws_every_mark_legend_and_label_in_visible_colours(loaded_page, entry):
+    page, _ = loaded_page(entry, 1280, "dark")
     bad = page.evaluate(DARK_CHECK)
     assert bad == [], f"{entry}: {len(bad)} dark-on-dark marks, e.g. {sorted(set(bad))[:6]}"
-    page.close()
 
 
 @pytest.mark.browser
@@ -394,11 +393,10 @@ OVERLAPS = """els => els.flatMap(chart => {
 @pytest.mark.browser
 @pytest.mark.parametrize("entry", [e for e in toc.entries(ROOT) if e != "appendix/methodology"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_axis_and_legend_labels_never_collide(browser, served, entry, width):
-    page, _ = visit(browser, f"{served}/{entry}.html", width=width)
+def test_axis_and_legend_labels_never_collide(loaded_page, entry, width):
+    page, _ = loaded_page(entry, width)
     found = page.eval_on_selector_all("div.report-chart", OVERLAPS)
     assert found == [], f"{entry} at {width}px: {found[:6]}"
-    page.close()
 
 
 @pytest.mark.browser
