@@ -141,12 +141,13 @@ def _build_altered(project: Path):
 
         copy_built(project, root / "built")
         data = dk.copy_data(root / "data")
-        # the source of the first lab event gets a title that is a script
+        # the newest lab event (inside the altered labs window, so on the timeline) gets a
+        # title that is markup, and its source a title that is a script
         header, rows = dk.read(data / "lab_events.csv")
-        first_event = rows[0][header.index("event_id")]
-        source_of_event = rows[0][header.index("source_id")]
+        newest = max(rows, key=lambda row: row[header.index("date")])
+        event, source_of_event = newest[header.index("event_id")], newest[header.index("source_id")]
         for row in rows:  # every source's row of the event, so whichever is preferred carries it
-            if row[header.index("event_id")] == first_event:
+            if row[header.index("event_id")] == event:
                 row[header.index("title")] = HOSTILE_EVENT
         dk.write(data / "lab_events.csv", header, rows)
         header, rows = dk.read(data / "sources.csv")
@@ -390,6 +391,7 @@ class LoadgroupCheck:
         if lost:
             Path(os.environ[LOADGROUP_LOST]).write_text(lost[0], encoding="utf-8")
 
+    @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: absent without it
     def pytest_xdist_node_collection_finished(self, node, ids) -> None:
         lost = Path(os.environ.get(LOADGROUP_LOST, "/nonexistent"))
         if lost.is_file():
@@ -405,3 +407,8 @@ def pytest_configure(config) -> None:
     if not hasattr(config, "workerinput"):  # the controller: workers inherit the environment
         os.environ[LOADGROUP_LOST] = str(Path(tempfile.mkdtemp()) / "lost.txt")
     config.pluginmanager.register(LoadgroupCheck(), "report-loadgroup-check")
+
+
+def pytest_unconfigure(config) -> None:
+    if not hasattr(config, "workerinput") and LOADGROUP_LOST in os.environ:
+        shutil.rmtree(Path(os.environ.pop(LOADGROUP_LOST)).parent, ignore_errors=True)

@@ -192,7 +192,7 @@ UNSETTLED = """() => ({
 })"""
 
 
-def settle(page, timeout: int = 20_000) -> None:
+def settle(page, timeout: int = 10_000) -> None:
     """Wait (no fixed sleep) until the page has settled at its width: see ``SETTLED``.
 
     Raises:
@@ -220,7 +220,8 @@ CHART_BOXES = """els => els.map(el => {
   const r = svg ? svg.getBoundingClientRect() : {left: 0, right: 0, width: 0};
   const spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
   return {id: el.id, column: box.width, left: r.left - box.left, right: r.right - box.right,
-          svg: r.width, drawnFor: Number(el.dataset.width), container: spec.width === 'container'};
+          svg: r.width, drawnFor: Number(el.dataset.width), container: spec.width === 'container',
+          drawn: el.dataset.drawn};
 })"""
 
 
@@ -233,6 +234,7 @@ def test_charts_redraw_to_their_column_on_every_resize(browser, served, entry):
         boxes = page.eval_on_selector_all("div.report-chart", CHART_BOXES)
         for b in boxes:
             where = f"{entry} at {width}px: {b['id']}"
+            assert b["drawn"] == "yes", f"{where} not drawn ({b['drawn']})"
             assert abs(b["drawnFor"] - b["column"]) <= 2, f"{where} drawn for {b['drawnFor']}"
             assert b["left"] >= -1 and b["right"] <= 1, f"{where} runs out of its column: {b}"
             if b["container"]:
