@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import CHROMIUM, HOSTILE, visit
+from conftest import CHROMIUM, HOSTILE, serve, visit
 
 from report import toc
 
@@ -84,10 +84,15 @@ AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14"
 
 
-def run_axe(page) -> dict:
-    """Inject the pinned axe-core (once per page) and run it on the whole page."""
+def inject_axe(page) -> None:
+    """Inject the pinned axe-core into ``page``, once."""
     if not page.evaluate("typeof axe === 'object'"):
         page.add_script_tag(path=str(AXE))
+
+
+def run_axe(page) -> dict:
+    """Inject the pinned axe-core (once per page) and run it on the whole page."""
+    inject_axe(page)
     return page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
 
 
@@ -99,7 +104,7 @@ def test_axe_core_is_the_pinned_current_version(browser, served):
     assert pinned.startswith(AXE_VERSION + "."), pinned
     assert AXE.is_file(), "axe-core missing: run `npm ci --prefix tests/axe` (make test does)"
     page, _ = visit(browser, f"{served}/index.html")
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     assert page.evaluate("axe.version") == pinned
     page.close()
 
@@ -119,8 +124,6 @@ def test_no_serious_accessibility_violations(loaded_page, entry, scheme, width):
 def hostile(altered_edition):
     """The altered edition (conftest: data whose text fields try to inject markup and script),
     served from 127.0.0.1; yields the base URL."""
-    from conftest import serve
-
     with serve(altered_edition / "_build" / "html") as url:
         yield url
 
