@@ -10,10 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from report import book, data, paths, toc
-from report import params as params_mod
-from report.execute import ExecutionError
-from report.validation import DataError, format_problems
+from report import data, paths
+from report.build import params as params_mod
+from report.build import toc
+from report.build.execute import ExecutionError
+from report.data.validation import DataError, format_problems
+from report.publish import book
 
 EXIT_DATA = 2
 EXIT_PARAMS = 3
@@ -117,7 +119,7 @@ def _list_params(params_file: Path | None) -> int:
 
 
 def _pdf() -> int:
-    from report import pdf
+    from report.publish import pdf
 
     try:
         made = pdf.build_pdf()

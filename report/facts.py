@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from report import figures
-from report.sourcing import preferred
+from report.data.sourcing import preferred
+from report.show import figures
 
 #: Statuses of a pay report, strongest confirmation first (compensation_reports.status).
 OFFER_STATUS_WORDS = {

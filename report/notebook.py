@@ -18,8 +18,11 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML, display
 
-from report import charts, data, figures, params, paths, takeaway, toc
-from report.sourcing import KIND_RANK, disagreements, grade_label
+from report import data, paths
+from report.build import params, toc
+from report.data.sourcing import KIND_RANK, disagreements, grade_label
+from report.publish import takeaway
+from report.show import charts, figures
 
 VERDICTS = ["supported", "partly supported", "outdated", "unsupported", "not verifiable"]
 

@@ -24,9 +24,12 @@ from conftest import run_report
 from test_execute import job, notebook
 from test_pipeline import tree_digest
 
-from report import book, charts, cli, data, execute
-from report.params import ParameterError
-from report.validation import DataError
+from report import cli, data
+from report.build import execute
+from report.build.params import ParameterError
+from report.data.validation import DataError
+from report.publish import book
+from report.show import charts
 
 
 def validate_cli(capsys, folder: Path) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import CHROMIUM, HOSTILE, serve, visit
 
-from report import toc
+from report.build import toc
 
 ROOT = Path(__file__).resolve().parents[1]
 

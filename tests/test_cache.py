@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_built
 
-from report import book, cache, toc
+from report.build import cache, toc
+from report.publish import book
 
 #: One worker runs these in order on one copy (see the Makefile: --dist loadgroup).
 pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("cache-copy")]

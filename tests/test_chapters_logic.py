@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from report import charts
 from report.chapters import labs, talent
 from report.chapters import open_source as opensource
+from report.show import charts
 
 D = pd.Timestamp
 SOURCES = pd.DataFrame(
@@ -106,7 +106,7 @@ def test_a_gap_that_may_or_may_not_be_the_shortest_is_named_with_the_others():
 
 
 def test_months_range_of_vague_dates():
-    from report import figures
+    from report.show import figures
 
     assert figures.months_range("2025-06-30", "day", "2025-07-15", "day") == (
         pytest.approx(15 / 30.4375),

@@ -12,8 +12,10 @@ import pytest
 import vl_convert
 from bs4 import BeautifulSoup
 
-from report import charts, data, figures, sphinxext
+from report import data
 from report.appendix import claims
+from report.publish import sphinxext
+from report.show import charts, figures
 
 SOURCES = pd.DataFrame(
     {
@@ -159,7 +161,7 @@ def test_key_figure_as_of_reads_the_date_at_its_precision():
 
 
 def test_every_claim_has_a_verdict_a_source_and_an_existing_chapter():
-    from report import toc
+    from report.build import toc
 
     table = claims.with_sources(data.load("claims"), data.load("claim_sources"))
     assert set(table["verdict"]) <= set(claims.VERDICTS)

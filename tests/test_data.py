@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from report import data
-from report.validation import DataError, Problem, format_problems, validate
+from report.data import loader
+from report.data.validation import DataError, Problem, format_problems, validate
 
 # Each case: a mutation of a copy of data/, and what the message must name
 # (file, CSV row number as a person sees it, field, and a word of the rule).
@@ -247,8 +248,8 @@ def test_load_reads_another_data_folder(tmp_path):
 def test_validation_is_cached_per_content(tmp_path, monkeypatch):
     copy = dk.copy_data(tmp_path / "cached")
     calls = []
-    real = data.validate
-    monkeypatch.setattr(data, "validate", lambda d: calls.append(d) or real(d))
+    real = loader.validate
+    monkeypatch.setattr(loader, "validate", lambda d: calls.append(d) or real(d))
     data.ensure_valid(copy)
     data.ensure_valid(copy)
     assert len(calls) == 1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from report import execute
+from report.build import execute
 
 
 def notebook(path: Path, *sources: str) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from report import toc
+from report.build import toc
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = toc.notebooks(ROOT)

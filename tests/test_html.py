@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from report import charts, data, toc
+from report import data
+from report.build import toc
+from report.show import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 CDN = re.compile(r"cdn\.|jsdelivr|unpkg", re.I)

@@ -128,7 +128,7 @@ def test_gigawatt_conversions():
 
 
 def test_the_what_if_defaults_are_the_sourced_values():
-    from report import params, toc
+    from report.build import params, toc
 
     spec = params.declared(toc.notebook("infrastructure"))
     values = data.load("assumptions").set_index("name")["value"]
@@ -196,7 +196,7 @@ def test_latest_quarter_reports_each_basis_and_the_sentence_says_so():
     last = infra.latest_quarter(quarterly, sources)
     assert last["quarter"] == "2026Q2" and last["incl_finance_leases"] == 31.08
     assert last["purchases_ppe"] == 30.116
-    from report import figures
+    from report.show import figures
 
     both = figures.quarter_capex_text(last["incl_finance_leases"], last["purchases_ppe"])
     assert both.startswith("capex of $31.08 billion including") and "$30.12 billion" in both

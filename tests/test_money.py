@@ -179,7 +179,8 @@ def test_implied_depreciation_spreads_each_year_evenly_from_mid_year():
 
 
 def test_the_useful_life_default_is_the_sourced_one():
-    from report import data, params, toc
+    from report import data
+    from report.build import params, toc
 
     lives = data.load("useful_lives")
     servers = lives[lives.asset_class.str.startswith("servers")]
@@ -248,7 +249,7 @@ def test_annual_bridge_signs_derives_and_never_fills():
 def test_annual_bridge_matches_the_data():
     """Every stated step of the real bridge is the preferred row of the data, sign applied."""
     from report import data
-    from report.sourcing import preferred
+    from report.data.sourcing import preferred
 
     sources = data.load("sources")
     cash = data.load("cash_flow")
@@ -397,7 +398,7 @@ def test_record_ratio_and_the_named_scenarios():
 
 
 def test_named_scenarios_from_the_record_resolve():
-    from report import params, toc
+    from report.build import params, toc
 
     for name, start in [("guidance-record", "guidance-record"), ("campus-plans", "campus-plans")]:
         resolved = params.resolve(toc.notebooks(), scenario=name)

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from report import data
-from report.validation import DataError, read_descriptor
+from report.data.validation import DataError, read_descriptor
 
 settings.register_profile(
     "steady",

@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from report import params, toc
-from report.params import ParameterError
-from report.yamlio import YamlError
+from report.build import params, toc
+from report.build.params import ParameterError
+from report.data.yamlio import YamlError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -238,8 +238,8 @@ def test_a_value_outside_its_documented_set_is_refused(assignment, fragment):
 
 
 def test_documented_sets_are_the_sets_the_code_knows():
-    from report import sourcing
     from report.chapters import labs
+    from report.data import sourcing
 
     declared = {name: params.declared(path) for name, path in toc.notebooks().items()}
     assert declared["labs"]["event_types"].choices == tuple(labs.EVENT_TYPES)

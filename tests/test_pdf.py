@@ -11,7 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_built, run_report
 
-from report import pdf, takeaway, toc
+from report.build import toc
+from report.publish import pdf, takeaway
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,7 +183,7 @@ def test_a_book_of_other_parameters_does_not_offer_the_printed_pdf(printed, tmp_
 
 
 def test_pdf_matches_compares_the_printed_and_the_staged_edition(tmp_path):
-    from report.sphinxext import EDITION_KEY, pdf_matches
+    from report.publish.sphinxext import EDITION_KEY, pdf_matches
 
     stage, pdf_file = tmp_path / "stage", tmp_path / "pdf" / "report.pdf"
     stage.mkdir()

@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ALTERED_CAPEX_2025, copy_project, run_report
 
-from report import book
-from report.validation import DataError
+from report.data.validation import DataError
+from report.publish import book
 
 pytestmark = pytest.mark.pipeline
 
@@ -117,7 +117,7 @@ def test_the_committed_notebooks_are_what_a_default_build_executes(project):
     """Byte for byte: the shared book's cold build executed every committed notebook with its
     default parameters; what it wrote is what the repository holds (nbval then re-checks every
     output in CI)."""
-    from report import toc
+    from report.build import toc
 
     differ = [
         name

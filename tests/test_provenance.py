@@ -6,7 +6,7 @@ import datakit as dk
 import pytest
 
 from report import data
-from report.validation import DataError, validate
+from report.data.validation import DataError, validate
 
 
 def add_source(copy, source_id, kind="news", seen="direct", quoted_by="", publisher=None):

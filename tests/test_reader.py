@@ -12,9 +12,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import visit
 
-from report import charts, toc
+from report.build import toc
+from report.build.params import Param
 from report.notebook import Chapter, params_note_html
-from report.params import Param
+from report.show import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = [e for e in toc.entries(ROOT) if e.startswith("chapters/")]
@@ -441,7 +442,7 @@ def test_screenshots(browser, served, shot, size, scheme):
 
 
 def test_search_button_is_named_by_what_it_shows(book):
-    from report.sphinxext import search_button_template
+    from report.publish.sphinxext import search_button_template
 
     assert 'aria-label="' not in search_button_template().split(">", 1)[0]
     for entry in toc.entries(ROOT):

@@ -12,7 +12,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from report import charts, data, params, takeaway, toc
+from report import data
+from report.build import params, toc
+from report.publish import takeaway
+from report.show import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import (
+from report.data.sourcing import preferred
+from report.show.charts import (
     date_known_opacity,
     date_spans,
     date_tooltips,
@@ -14,7 +15,6 @@ from report.charts import (
     top_rows,
     with_date_spans,
 )
-from report.sourcing import preferred
 
 STRUCTURE_LABELS = {
     "acquisition": "Acquisition",

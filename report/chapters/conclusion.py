@@ -15,8 +15,8 @@ from report.chapters.infrastructure import check_basis as check_basis
 from report.chapters.infrastructure import guidance_outcomes as guidance_outcomes
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import with_midpoints as with_midpoints
-from report.charts import GREYS, colour_name, level_rule
-from report.sourcing import preferred
+from report.data.sourcing import preferred
+from report.show.charts import GREYS, colour_name, level_rule
 
 #: Colours of the projection chart (named in its subtitle through ``colour_name``).
 ACTUAL, GUIDED, PROJECTED = "#0072B2", "#E69F00", "#D55E00"

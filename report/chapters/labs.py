@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import (
+from report.data.sourcing import preferred
+from report.show.charts import (
     YEAR_AXIS,
     date_known_opacity,
     date_spans,
@@ -15,9 +16,8 @@ from report.charts import (
     top_rows,
     with_date_spans,
 )
-from report.figures import date as fmt_date
-from report.figures import months_between, months_range, months_range_text
-from report.sourcing import preferred
+from report.show.figures import date as fmt_date
+from report.show.figures import months_between, months_range, months_range_text
 
 EVENT_TYPES = [
     "formation",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import (
+from report.data.sourcing import preferred
+from report.show.charts import (
     YEAR_AXIS,
     colour_name,
     date_known_opacity,
@@ -15,8 +16,7 @@ from report.charts import (
     top_rows,
     with_date_spans,
 )
-from report.figures import months_between
-from report.sourcing import preferred
+from report.show.figures import months_between
 
 STATUS_ORDER = ["released", "delayed", "announced", "internal_only", "shelved"]
 STATUS_LABELS = {

@@ -7,14 +7,14 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.charts import (
+from report.show.charts import (
     colour_name,
     date_known_opacity,
     date_spans,
     date_tooltips,
     with_date_spans,
 )
-from report.figures import fixed, months_between, months_range
+from report.show.figures import fixed, months_between, months_range
 
 STATUS_LABELS = {
     "company_statement": "Confirmed by the payer",

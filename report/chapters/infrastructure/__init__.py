@@ -92,7 +92,7 @@ from report.chapters.infrastructure.what_if import (
     households_per_gw,
     what_if_chart,
 )
-from report.sourcing import preferred
+from report.data.sourcing import preferred
 
 __all__ = [
     "ALIGNMENTS",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import PALETTE
-from report.sourcing import preferred
+from report.data.sourcing import preferred
+from report.show.charts import PALETTE
 
 PALETTE_BLUE, PALETTE_ORANGE = PALETTE[0], PALETTE[1]
 
@@ -333,8 +333,8 @@ def upward_revisions(guidance: pd.DataFrame) -> tuple[int, int]:
 
 def outcomes_table_html(outcomes: pd.DataFrame) -> str:
     """Where each completed year landed against the ranges given for it."""
-    from report.figures import fixed
     from report.notebook import table_html
+    from report.show.figures import fixed
 
     rows = outcomes.copy()
     rows["first"] = [

@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from report.sourcing import preferred
+from report.data.sourcing import preferred
 
 
 def annual_metric(cash_flow: pd.DataFrame, metric: str, sources: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.charts import date_known_opacity, date_spans, date_tooltips, with_date_spans
-from report.sourcing import preferred
+from report.data.sourcing import preferred
+from report.show.charts import date_known_opacity, date_spans, date_tooltips, with_date_spans
 
 
 def funding(cash_flow: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.sourcing import preferred
+from report.data.sourcing import preferred
 
 #: How fiscal years are placed on the time axis (the ``peer_alignment`` parameter).
 ALIGNMENTS = ("calendar", "fiscal")
@@ -163,7 +163,7 @@ def guidance_text(guidance: pd.DataFrame, financials: pd.DataFrame) -> str:
 
     ``guidance`` is ``peer_guidance``; ``financials`` is ``peer_financials``.
     """
-    from report import figures as fmt
+    from report.show import figures as fmt
 
     latest = guidance.sort_values("given_date").groupby("company").tail(1)
     return "; ".join(

@@ -31,7 +31,10 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from report import paths, takeaway, toc, yamlio
+from report import paths
+from report.build import toc
+from report.data import yamlio
+from report.publish import takeaway
 
 #: Debian's chromium (never a browser downloaded by Playwright).
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -243,7 +246,8 @@ def cover_facts(root: Path) -> dict[str, str]:
     The landing page (``index.md``) names the notebook each comes from; their values are read
     from the last build's glued figures (``_build/figures.json``).
     """
-    from report import data, figures
+    from report import data
+    from report.show import figures
 
     facts = {"edition": figures.date(data.edition(root / "data"))}
     try:
@@ -422,7 +426,7 @@ def build_pdf(root: Path = paths.ROOT, progress: Any = print) -> PdfReport:
     os.replace(draft, target)
     # Record which edition was printed: a later build with other parameters or data will not
     # offer this PDF (report.sphinxext.pdf_matches).
-    from report.sphinxext import EDITION_KEY
+    from report.publish.sphinxext import EDITION_KEY
 
     stage_key = root / "_build" / "stage" / EDITION_KEY
     key_file = target.with_name(target.name + ".key")
@@ -437,7 +441,7 @@ def build_pdf(root: Path = paths.ROOT, progress: Any = print) -> PdfReport:
 
 def _offer(book: Path, pdf: Path) -> None:
     """Put the PDF in the published book and tell its pages (``_static/report-print.js``)."""
-    from report.sphinxext import PRINT_SCRIPT, print_script
+    from report.publish.sphinxext import PRINT_SCRIPT, print_script
 
     tmp = book / f".{PDF_NAME}.tmp"
     shutil.copy2(pdf, tmp)

@@ -26,8 +26,10 @@ from typing import Any
 
 import nbformat
 
-from report import cache, data, execute, facts, paths, sphinxext, takeaway, toc
-from report import params as params_mod
+from report import data, facts, paths
+from report.build import cache, execute, toc
+from report.build import params as params_mod
+from report.publish import sphinxext, takeaway
 
 #: Files and folders copied into the staging copy besides the toc's documents.
 BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib", "_static", "logo.svg"]

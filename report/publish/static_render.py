@@ -1,7 +1,7 @@
 """Static renders of a chart (SVG and PNG through vl-convert), light enough for worker processes.
 
 The build renders its charts' images in a pool of processes while Jupyter Book compiles the
-book (see :class:`report.takeaway.Renders`); each worker imports only this module and
+book (see :class:`report.publish.takeaway.Renders`); each worker imports only this module and
 vl-convert, not pandas or Altair, so starting one costs a fraction of a second.
 """
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import paths, yamlio
+from report import paths
+from report.data import yamlio
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),

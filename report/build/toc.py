@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from report import paths, yamlio
+from report import paths
+from report.data import yamlio
 
 
 class TocError(ValueError):

@@ -1,7 +1,7 @@
 """Validate a data folder against its Frictionless data package.
 
 Everything about the shape of the data lives in ``datapackage.yaml``; this module
-only applies it. Files are read as the loader reads them (``report.reading``: UTF-8 with
+only applies it. Files are read as the loader reads them (``report.data.reading``: UTF-8 with
 or without a byte-order mark, any line ending, rows numbered as a spreadsheet numbers
 them). Three passes, all problems of a pass reported together:
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from report import reading, yamlio
+from report.data import reading, yamlio
 
 #: How many problems a message lists before it summarises the rest.
 MAX_LISTED = 40

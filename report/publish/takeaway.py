@@ -42,10 +42,11 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from report import static_render, yamlio
-from report.charts import FONT, VEGALITE_MIME, slug
-from report.figures import date as date_words
-from report.sourcing import grade_label
+from report.data import yamlio
+from report.data.sourcing import grade_label
+from report.publish import static_render
+from report.show.charts import FONT, VEGALITE_MIME, slug
+from report.show.figures import date as date_words
 
 #: Where the files live in the staging copy (``STAGE_DIR/charts/...``) and in the book
 #: (``_static/charts/...``).
@@ -605,7 +606,7 @@ class TakeawayReport:
 
 
 def _parameters(source: Path, staged: Path) -> tuple[dict[str, Any], list[str]]:
-    from report import params
+    from report.build import params
 
     declared = params.declared(source)
     nb = nbformat.read(str(staged), as_version=4)
@@ -618,7 +619,7 @@ def _parameters(source: Path, staged: Path) -> tuple[dict[str, Any], list[str]]:
 
 def declared_units(data_dir: Path) -> dict[str, str]:
     """Field name -> unit, for every field of the data package that declares one."""
-    from report.validation import read_descriptor
+    from report.data.validation import read_descriptor
 
     units = {}
     for res in read_descriptor(data_dir)["resources"]:
@@ -655,7 +656,8 @@ def build(
     """
     import time
 
-    from report import cache, data
+    from report import data
+    from report.build import cache
 
     started = time.perf_counter()
     report = TakeawayReport()

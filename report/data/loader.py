@@ -2,7 +2,7 @@
 
 ``load(name)`` validates the whole package once per process (again only when a
 file changes) and returns a typed DataFrame. Notebooks never read CSVs directly.
-The loader reads each file exactly as the validator did (``report.reading``), so every
+The loader reads each file exactly as the validator did (``report.data.reading``), so every
 cell the validator accepted becomes the value it means.
 """
 
@@ -17,8 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from report import paths, reading
-from report.validation import (
+from report import paths
+from report.data import reading
+from report.data.validation import (
     DataError,
     Problem,
     edition_date,

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from report.validation import read_descriptor
+from report.data.validation import read_descriptor
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

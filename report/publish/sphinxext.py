@@ -8,8 +8,8 @@
   off: they name an unpkg.com address and declare ``THEBE_JS_URL`` twice (a console error);
 - makes a page that pastes glue from another notebook depend on that notebook, so an
   incremental build re-renders it when the notebook changes;
-- ships every chart's take-away files (``_static/charts/``, made by ``report.takeaway``)
-  and the print edition (``report.pdf``, made by ``python -m report pdf``) when it exists;
+- ships every chart's take-away files (``_static/charts/``, made by ``report.publish.takeaway``)
+  and the print edition (``report.publish.pdf``, made by ``python -m report pdf``) when it exists;
   ``_static/report-print.js`` tells the pages whether it does.
 - puts the reader first: a chapter's collapsed "How this chapter was run" note moves below its
   key figures, its key figures link to the chapter's list of sources, and that list is

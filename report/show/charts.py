@@ -20,8 +20,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from report.figures import date as date_words
-from report.figures import period_of, short_date
+from report.show.figures import date as date_words
+from report.show.figures import period_of, short_date
 
 #: Okabe-Ito, the colour-blind-safe palette (Okabe & Ito 2008), black moved last, by the
 #: name chart wording uses for each colour. Subtitles that name a colour take the word from
