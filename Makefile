@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 
 # Set-up: a venv, uv bootstrapped into it with pip (one small wheel), then requirements.txt
 # installed with uv (about 10x faster than pip). If uv cannot be installed or fails, pip installs
-# the same pins. tests/test_house_rules.py checks the installed versions against requirements.txt.
+# the same pins. tests/house/test_house_rules.py checks the installed versions against requirements.txt.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	if $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" \

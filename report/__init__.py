@@ -1,7 +1,7 @@
 """The shared package of the report on Meta's superintelligence bet.
 
 Importing the package has no side effects: the chart theme and renderer are
-registered only when :func:`report.notebook.setup` or :func:`report.charts.enable`
+registered only when :func:`report.notebook.setup` or :func:`report.show.charts.enable`
 is called.
 """
 

@@ -7,8 +7,8 @@ import html
 import altair as alt
 import pandas as pd
 
-from report.notebook import link, table_html
 from report.show import figures
+from report.show.tables import link, table_html
 
 #: Chapters that examine claims, in book order.
 CHAPTERS = ["labs", "talent", "acquisition", "open-source", "infrastructure", "conclusion"]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from report.appendix.sources import CHAPTER_TITLES
 from report.data import Package
-from report.notebook import table_html
+from report.show.tables import table_html
 
 
 def fields_frame(pkg: Package, name: str) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 
 from report.data import Package, sourcing
-from report.notebook import link, table_html
 from report.show import figures
+from report.show.tables import link, table_html
 
 #: The grades, capitalised for headings and legends (defined once in ``report.data.sourcing``).
 KIND_LABELS = {k: v[0].upper() + v[1:] for k, v in sourcing.KIND_LABELS.items()}

@@ -13,6 +13,8 @@ a help comment that says "ISO date" makes the value a ``YYYY-MM-DD`` date (empty
 when the default is empty); a help comment that ends with a closed set, such as
 ``one of {low, mid, high}``, makes a text the one of those words, and every item of a list one
 of them.
+
+About 400 lines because parsing a parameters cell and checking a value's meaning are one contract, tested together.
 """
 
 from __future__ import annotations

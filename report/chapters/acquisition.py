@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
-from report.show.charts import (
+from report.show.marks import (
     date_known_opacity,
     date_spans,
     date_tooltips,

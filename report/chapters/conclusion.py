@@ -16,7 +16,8 @@ from report.chapters.infrastructure import guidance_outcomes as guidance_outcome
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.data.sourcing import preferred
-from report.show.charts import GREYS, colour_name, level_rule
+from report.show.marks import level_rule
+from report.show.theme import GREYS, colour_name
 
 #: Colours of the projection chart (named in its subtitle through ``colour_name``).
 ACTUAL, GUIDED, PROJECTED = "#0072B2", "#E69F00", "#D55E00"

@@ -6,8 +6,9 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
-from report.show.charts import (
-    YEAR_AXIS,
+from report.show.figures import date as fmt_date
+from report.show.figures import months_between, months_range, months_range_text
+from report.show.marks import (
     date_known_opacity,
     date_spans,
     date_tooltips,
@@ -16,8 +17,7 @@ from report.show.charts import (
     top_rows,
     with_date_spans,
 )
-from report.show.figures import date as fmt_date
-from report.show.figures import months_between, months_range, months_range_text
+from report.show.theme import YEAR_AXIS
 
 EVENT_TYPES = [
     "formation",
@@ -141,7 +141,7 @@ def tenures(leadership: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
 def timeline_chart(events: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """Every event as a point on its type's row; tooltip gives the what and the source.
 
-    With more events than ``charts.MAX_MARKS``, events are counted per month and type
+    With more events than ``marks.MAX_MARKS``, events are counted per month and type
     (the mark's size) so the page stays small.
     """
     rows = event_marks(events, "date", "type", "title")

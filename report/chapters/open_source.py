@@ -6,9 +6,8 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
-from report.show.charts import (
-    YEAR_AXIS,
-    colour_name,
+from report.show.figures import months_between
+from report.show.marks import (
     date_known_opacity,
     date_spans,
     date_tooltips,
@@ -16,7 +15,7 @@ from report.show.charts import (
     top_rows,
     with_date_spans,
 )
-from report.show.figures import months_between
+from report.show.theme import YEAR_AXIS, colour_name
 
 STATUS_ORDER = ["released", "delayed", "announced", "internal_only", "shelved"]
 STATUS_LABELS = {

@@ -1,4 +1,7 @@
-"""Computations and charts of the talent chapter: employer flows, pay reports, retention."""
+"""Computations and charts of the talent chapter: employer flows, pay reports, retention.
+
+Over 400 lines because the chapter has five analyses on one table family (flows, pay, tenure, retention, denials).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,9 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.show.charts import (
-    colour_name,
-    date_known_opacity,
-    date_spans,
-    date_tooltips,
-    with_date_spans,
-)
 from report.show.figures import fixed, months_between, months_range
+from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
+from report.show.theme import colour_name
 
 STATUS_LABELS = {
     "company_statement": "Confirmed by the payer",

@@ -6,6 +6,8 @@ Book (warnings are errors) and swap the result into ``_build/html`` only when ev
 step succeeded. ``plan`` (``build --dry-run``): the first two steps and the cache
 look-up only, executing and writing nothing. ``refresh``: execute the committed
 notebooks in place with their defaults (what a maintainer commits after changing data).
+
+Over 400 lines because it is the pipeline in one place: each step is a short function; their work lives in build/ and publish/.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ the numbers filled in (they take the same room, so no page moves).
 
 The finished PDF is also placed in the published book (``_build/html/report.pdf``), where
 the download menu of every page offers it.
+
+Over 400 lines because the print edition is one job (assemble, style, print, offer) whose steps share the page model.
 """
 
 from __future__ import annotations

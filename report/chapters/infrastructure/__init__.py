@@ -4,7 +4,8 @@
   ranges, revisions and outcomes);
 - :mod:`.campuses`: campuses and power (announced gigawatts, power agreements);
 - :mod:`.depreciation`: depreciation implied by capex at a chosen useful life, operating margin;
-- :mod:`.financing`: who pays (operating cash flow against capex, the financing deals);
+- :mod:`.financing`: who pays (operating cash flow against capex, quarterly and annual bridges);
+- :mod:`.deals`: the financing and compute deals by stage, and what sits off the balance sheet;
 - :mod:`.peers`: Meta beside Microsoft, Alphabet, Amazon and Oracle (capex, capex intensity);
 - :mod:`.what_if`: what a gigawatt means in accelerators and households.
 
@@ -41,6 +42,18 @@ from report.chapters.infrastructure.capex import (
     upward_revisions,
     with_midpoints,
 )
+from report.chapters.infrastructure.deals import (
+    COMMITTED_STAGES,
+    DEAL_KINDS,
+    OFF_BALANCE_KINDS,
+    STAGES,
+    commitments,
+    deals_chart,
+    distinct_deals,
+    off_balance_chart,
+    off_balance_items,
+    stage_label,
+)
 from report.chapters.infrastructure.depreciation import (
     annual_metric,
     depreciation_chart,
@@ -51,23 +64,13 @@ from report.chapters.infrastructure.depreciation import (
 from report.chapters.infrastructure.financing import (
     ANNUAL_BRIDGE_STEPS,
     BRIDGE_STEPS,
-    COMMITTED_STAGES,
-    DEAL_KINDS,
-    OFF_BALANCE_KINDS,
-    STAGES,
     annual_bridge,
     annual_bridge_chart,
-    commitments,
-    deals_chart,
-    distinct_deals,
     funding,
     funding_chart,
     metric_series,
-    off_balance_chart,
-    off_balance_items,
     quarterly_bridge,
     quarterly_bridge_chart,
-    stage_label,
 )
 from report.chapters.infrastructure.peers import (
     ALIGNMENTS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.show.charts import with_date_spans
+from report.show.marks import with_date_spans
 
 
 def campus_capacity(campuses: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
-from report.show.charts import PALETTE
+from report.show.theme import PALETTE
 
 PALETTE_BLUE, PALETTE_ORANGE = PALETTE[0], PALETTE[1]
 
@@ -333,8 +333,8 @@ def upward_revisions(guidance: pd.DataFrame) -> tuple[int, int]:
 
 def outcomes_table_html(outcomes: pd.DataFrame) -> str:
     """Where each completed year landed against the ranges given for it."""
-    from report.notebook import table_html
     from report.show.figures import fixed
+    from report.show.tables import table_html
 
     rows = outcomes.copy()
     rows["first"] = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
@@ -11,21 +10,13 @@ from pathlib import Path
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from buildkit import tree_digest
 from conftest import ALTERED_CAPEX_2025, copy_project, run_report
 
 from report.data.validation import DataError
 from report.publish import book
 
 pytestmark = pytest.mark.pipeline
-
-
-def tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def git_status(root: Path) -> str:
@@ -74,22 +65,22 @@ def test_wrong_type_stops_before_executing(project):
     ],
 )
 def test_bad_data_on_the_command_line_exits_nonzero(project, tmp_path, case):
-    from test_data import CASES, broken_copy
+    import datakit as dk
 
-    copy = broken_copy(tmp_path, case)
+    copy = dk.broken_copy(tmp_path, case)
     before = tree_digest(project / "_build" / "html")
     proc = run_report(project, "build", "--data", str(copy))
     assert proc.returncode == 2, proc.stderr
-    assert CASES[case][1] in proc.stderr and "nothing was executed" in proc.stderr
+    assert dk.CASES[case][1] in proc.stderr and "nothing was executed" in proc.stderr
     assert tree_digest(project / "_build" / "html") == before
 
 
 def test_every_broken_copy_leaves_the_published_book_untouched(project, tmp_path):
-    from test_data import CASES, broken_copy
+    import datakit as dk
 
     before = tree_digest(project / "_build" / "html")
-    for case in CASES:
-        copy = broken_copy(tmp_path, case)
+    for case in dk.CASES:
+        copy = dk.broken_copy(tmp_path, case)
         with pytest.raises(DataError):
             book.build(root=project, data_dir=copy, progress=lambda _: None)
         assert tree_digest(project / "_build" / "html") == before, case

@@ -12,7 +12,7 @@ import pytest
 
 from report.build import toc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = toc.notebooks(ROOT)
 CHAPTER_SECTIONS = ["Overview", "Summary", "What the data cannot tell", "Sources"]
 

@@ -11,7 +11,7 @@ from conftest import CHROMIUM, HOSTILE, serve, visit
 
 from report.build import toc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.browser,

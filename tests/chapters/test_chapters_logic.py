@@ -7,7 +7,7 @@ import pytest
 
 from report.chapters import labs, talent
 from report.chapters import open_source as opensource
-from report.show import charts
+from report.show import theme
 
 D = pd.Timestamp
 SOURCES = pd.DataFrame(
@@ -187,7 +187,7 @@ def test_roster_colours_by_family_with_a_fixed_legend_order():
     colour = spec["layer"][0]["encoding"]["color"]
     assert colour["field"] == "family"
     assert colour["scale"]["domain"] == labs.GROUP_FAMILIES
-    assert len(labs.GROUP_FAMILIES) <= len(charts.PALETTE)  # no colour repeats
+    assert len(labs.GROUP_FAMILIES) <= len(theme.PALETTE)  # no colour repeats
     data = next(iter(spec["datasets"].values()))
     assert sorted(row["family"] for row in data) == sorted(
         ["Meta Superintelligence Labs", "FAIR (research)", "Other units"]

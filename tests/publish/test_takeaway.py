@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 from report import data
 from report.build import params, toc
 from report.publish import takeaway
-from report.show import charts
+from report.show import charts, marks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 SOURCES = pd.DataFrame(
     {
@@ -54,7 +54,7 @@ def test_the_csv_holds_exactly_the_rows_drawn_after_the_charts_own_filters():
     chart = alt.layer(
         base.mark_bar().transform_filter(alt.datum.status == "actual"),
         base.mark_point().transform_filter(alt.FieldOneOfPredicate(field="year", oneOf=[2026])),
-        charts.level_rule(3.0, "threshold"),
+        marks.level_rule(3.0, "threshold"),
     ).properties(title="T", description="D")
     spec = rendered(charts.figure(chart, label="x", drawn=frame(), sources=SOURCES))
     # Altair writes the datum comparison as an expression string: not evaluable, so refused.
@@ -63,7 +63,7 @@ def test_the_csv_holds_exactly_the_rows_drawn_after_the_charts_own_filters():
     chart = alt.layer(
         base.mark_bar().transform_filter(alt.FieldEqualPredicate(field="status", equal="actual")),
         base.mark_point().transform_filter(alt.FieldOneOfPredicate(field="year", oneOf=[2026])),
-        charts.level_rule(3.0, "threshold"),
+        marks.level_rule(3.0, "threshold"),
     ).properties(title="T", description="D")
     spec = rendered(charts.figure(chart, label="x", drawn=frame(), sources=SOURCES))
     header, rows = takeaway.csv_rows(spec, SOURCES)

@@ -13,137 +13,9 @@ from report import data
 from report.data import loader
 from report.data.validation import DataError, Problem, format_problems, validate
 
+
 # Each case: a mutation of a copy of data/, and what the message must name
 # (file, CSV row number as a person sees it, field, and a word of the rule).
-CASES = {
-    "missing column": (
-        lambda d: dk.drop_column(d, "capex_annual", "capex_usd_bn"),
-        "capex_annual.csv",
-        None,
-        "capex_usd_bn",
-        "missing",
-    ),
-    "wrong type": (
-        lambda d: dk.set_cell(d, "capex_annual", "capex_usd_bn", "lots"),
-        "capex_annual.csv",
-        2,
-        "capex_usd_bn",
-        "type",
-    ),
-    "bad date": (
-        lambda d: dk.set_cell(d, "capex_guidance", "given_date", "2025-13-40"),
-        "capex_guidance.csv",
-        2,
-        "given_date",
-        "type",
-    ),
-    "negative money": (
-        lambda d: dk.set_cell(d, "capex_annual", "capex_usd_bn", "-5"),
-        "capex_annual.csv",
-        2,
-        "capex_usd_bn",
-        "minimum",
-    ),
-    "duplicate key": (
-        lambda d: dk.duplicate_row(d, "capex_annual", 0),
-        "capex_annual.csv",
-        None,
-        None,
-        "duplicate",
-    ),
-    "unknown source_id": (
-        lambda d: dk.set_cell(d, "capex_annual", "source_id", "no-such-source"),
-        "capex_annual.csv",
-        2,
-        None,
-        "no-such-source",
-    ),
-    "non-http url": (
-        lambda d: dk.set_cell(d, "sources", "url", "ftp://example.org/x"),
-        "sources.csv",
-        2,
-        "url",
-        "pattern",
-    ),
-    "javascript url": (
-        lambda d: dk.set_cell(d, "sources", "url", "javascript:alert(1)"),
-        "sources.csv",
-        2,
-        "url",
-        "pattern",
-    ),
-    "empty required cell": (
-        lambda d: dk.set_cell(d, "capex_guidance", "occasion", ""),
-        "capex_guidance.csv",
-        2,
-        "occasion",
-        "required",
-    ),
-    "low above high": (
-        lambda d: dk.set_cell(d, "capex_guidance", "low_usd_bn", "999"),
-        "capex_guidance.csv",
-        2,
-        "high_usd_bn",
-        "must not exceed",
-    ),
-    "unexpected column": (
-        lambda d: dk.add_column(d, "capex_annual", "comment"),
-        "capex_annual.csv",
-        None,
-        "comment",
-        "unexpected column",
-    ),
-    "malformed quoting": (
-        lambda d: dk.append_raw(d, "capex_annual", '2030,purchases_ppe,"1,x\n'),
-        "capex_annual.csv",
-        None,
-        None,
-        "malformed CSV",
-    ),
-    "too many cells": (
-        lambda d: dk.append_raw(d, "capex_annual", "2019,purchases_ppe,1,x,y,z\n"),
-        "capex_annual.csv",
-        None,
-        None,
-        "cells but the header has",
-    ),
-    "bad enum": (
-        lambda d: dk.set_cell(d, "capex_annual", "basis", "cash"),
-        "capex_annual.csv",
-        2,
-        "basis",
-        "enum",
-    ),
-    "actual after edition": (
-        lambda d: dk.set_cell(d, "capex_annual", "fiscal_year", "2099"),
-        "capex_annual.csv",
-        2,
-        "fiscal_year",
-        "after the edition date",
-    ),
-    "published after accessed": (
-        lambda d: dk.set_cell(d, "sources", "published", "2026-12-31"),
-        "sources.csv",
-        2,
-        "accessed",
-        "must not exceed",
-    ),
-    "missing file": (
-        lambda d: (d / "capex_guidance.csv").unlink(),
-        "capex_guidance.csv",
-        None,
-        None,
-        "missing",
-    ),
-}
-
-
-def broken_copy(tmp_path, case: str):
-    copy = dk.copy_data(tmp_path / case.replace(" ", "-"))
-    CASES[case][0](copy)
-    return copy
-
-
 def test_the_real_package_is_valid():
     problems = data.problems()
     errors = [p for p in problems if p.severity == "error"]
@@ -155,10 +27,10 @@ def test_every_source_is_cited():
     assert warnings == [], "\n".join(map(str, warnings))
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("case", sorted(dk.CASES))
 def test_broken_copy_fails_naming_file_row_and_field(tmp_path, case):
-    copy = broken_copy(tmp_path, case)
-    _, file, row, field, rule = CASES[case]
+    copy = dk.broken_copy(tmp_path, case)
+    _, file, row, field, rule = dk.CASES[case]
     with pytest.raises(DataError) as err:
         data.ensure_valid(copy)
     message = str(err.value)

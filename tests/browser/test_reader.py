@@ -15,9 +15,9 @@ from conftest import visit
 from report.build import toc
 from report.build.params import Param
 from report.notebook import Chapter, params_note_html
-from report.show import charts
+from report.show import theme
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = [e for e in toc.entries(ROOT) if e.startswith("chapters/")]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -146,19 +146,19 @@ def test_colour_words_in_chart_titles_are_the_themes_names_for_colours_drawn(boo
                 word = word.lower()
                 named += 1
                 if word == "grey":
-                    assert any(g in drawn for g in charts.GREYS), (entry, chart_id, word)
+                    assert any(g in drawn for g in theme.GREYS), (entry, chart_id, word)
                     continue
-                assert word in charts.COLOURS, f"{entry}: {chart_id} says {word!r}"
-                assert charts.COLOURS[word].lower() in drawn, (entry, chart_id, word)
+                assert word in theme.COLOURS, f"{entry}: {chart_id} says {word!r}"
+                assert theme.COLOURS[word].lower() in drawn, (entry, chart_id, word)
     assert named > 0
 
 
 def test_colour_names_are_the_palette():
-    assert list(charts.COLOURS.values()) == charts.PALETTE
-    for name, value in charts.COLOURS.items():
-        assert charts.colour_name(value) == name
+    assert list(theme.COLOURS.values()) == theme.PALETTE
+    for name, value in theme.COLOURS.items():
+        assert theme.colour_name(value) == name
     with pytest.raises(KeyError):
-        charts.colour_name("#123456")
+        theme.colour_name("#123456")
 
 
 # ---------------------------------------------------------------- in the browser

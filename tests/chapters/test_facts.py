@@ -145,8 +145,8 @@ def test_every_named_fact_agrees_across_the_built_book(project):
 
 def test_a_page_computing_a_fact_its_own_way_stops_the_build(built_copy):
     import nbformat
+    from buildkit import tree_digest
     from conftest import run_report
-    from test_pipeline import tree_digest
 
     root = built_copy
     path = root / "chapters" / "open-source.ipynb"

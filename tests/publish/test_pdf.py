@@ -14,7 +14,7 @@ from conftest import copy_built, run_report
 from report.build import toc
 from report.publish import pdf, takeaway
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,7 +15,7 @@ from report import data
 from report.build import toc
 from report.show import charts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CDN = re.compile(r"cdn\.|jsdelivr|unpkg", re.I)
 
 
@@ -264,7 +264,7 @@ def test_a_date_known_only_to_a_month_or_year_never_sits_on_the_first(book):
     """No point of a row dated to a month, quarter or year sits on day 1 unless the view marks
     it approximate (opacity or shape keyed on date_known); every such view names the precision
     in its tooltip. (That every chart of vague dates carries date_known at all is checked on the
-    chart functions with the real data, tests/test_dates.py: the built spec keeps only drawn fields.)"""
+    chart functions with the real data, tests/show/test_dates.py: the built spec keeps only drawn fields.)"""
     checked = 0
     for entry, soup in pages(book).items():
         for div, spec in chart_specs(soup):

@@ -20,9 +20,8 @@ import nbformat
 import pandas as pd
 import pytest
 import vl_convert
+from buildkit import job, notebook, tree_digest
 from conftest import run_report
-from test_execute import job, notebook
-from test_pipeline import tree_digest
 
 from report import cli, data
 from report.build import execute
@@ -410,7 +409,7 @@ def test_case_12_missing_values_read_not_stated_in_tooltip_and_label():
 
 
 def committed_specs() -> list[tuple[str, dict]]:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     found = []
     for path in sorted([*root.glob("chapters/*.ipynb"), *root.glob("appendix/*.ipynb")]):
         for cell in nbformat.read(path, as_version=4).cells:

@@ -7,7 +7,7 @@ are the real contract's (copied from ``data/datapackage.yaml``) in a one-table p
 so each example validates in milliseconds.
 
 Examples are derandomised (the same every run, no database), so CI is steady; run
-``HYPOTHESIS_PROFILE=explore pytest tests/test_one_reading.py`` to search further.
+``HYPOTHESIS_PROFILE=explore pytest tests/data/test_one_reading.py`` to search further.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ settings.register_profile(
 settings.register_profile("explore", max_examples=2000, database=None, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "steady"))
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: The real fields the mini package is made of: (table, field) in data/datapackage.yaml.
 FIELDS = {

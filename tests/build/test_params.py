@@ -12,7 +12,7 @@ from report.build import params, toc
 from report.build.params import ParameterError
 from report.data.yamlio import YamlError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_notebook(path: Path, source: str) -> Path:

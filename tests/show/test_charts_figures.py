@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from report import data
 from report.appendix import claims
 from report.publish import sphinxext
-from report.show import charts, figures
+from report.show import charts, figures, marks, theme
 
 SOURCES = pd.DataFrame(
     {
@@ -89,8 +89,8 @@ def test_nan_never_reaches_the_json():
 
 def test_theme_is_colour_blind_safe_and_registered():
     charts.enable()
-    assert alt.theme.active == charts.THEME_NAME
-    config = charts.theme()["config"]
+    assert alt.theme.active == theme.THEME_NAME
+    config = theme.theme()["config"]
     assert config["range"]["category"][:3] == ["#0072B2", "#E69F00", "#009E73"]
     assert alt.renderers.active == charts.RENDERER_NAME
 
@@ -225,9 +225,9 @@ def test_event_marks_aggregate_beyond_the_limit():
             "source_id": ["s1", "s2", "s1"],
         }
     )
-    small = charts.event_marks(rows, "date", "type", "title", max_marks=5)
+    small = marks.event_marks(rows, "date", "type", "title", max_marks=5)
     assert len(small) == 3 and not small["aggregated"].any() and small["count"].eq(1).all()
-    big = charts.event_marks(rows, "date", "type", "title", max_marks=2)
+    big = marks.event_marks(rows, "date", "type", "title", max_marks=2)
     assert big["count"].tolist() == [2, 1]
     assert big["what"].iloc[0] == "one; two" and big["source_id"].iloc[0] == "s1;s2"
     assert big["date"].iloc[0] == pd.Timestamp("2025-01-01")
@@ -235,15 +235,15 @@ def test_event_marks_aggregate_beyond_the_limit():
 
 def test_top_rows_keeps_the_largest_and_says_so():
     frame = pd.DataFrame({"v": [3, 1, 2]})
-    kept, note = charts.top_rows(frame, "v", 2)
+    kept, note = marks.top_rows(frame, "v", 2)
     assert kept["v"].tolist() == [3, 2] and note == "Showing the 2 largest of 3 by v."
     assert (
-        charts.top_rows(frame, "v", 5) == (frame, None) or charts.top_rows(frame, "v", 5)[1] is None
+        marks.top_rows(frame, "v", 5) == (frame, None) or marks.top_rows(frame, "v", 5)[1] is None
     )
 
 
 def test_long_tables_are_capped_with_a_count():
-    from report.notebook import table_html
+    from report.show.tables import table_html
 
     page = table_html(pd.DataFrame({"a": range(10)}), {"a": "A"}, caption="Cap", max_rows=3)
     assert page.count("<tr>") == 4  # header + 3 rows
@@ -251,7 +251,7 @@ def test_long_tables_are_capped_with_a_count():
 
 
 def test_disagreements_of_several_tables_show_only_those_that_differ():
-    from report.notebook import NO_DISAGREEMENT, disagreements_tables_html
+    from report.show.tables import NO_DISAGREEMENT, disagreements_tables_html
 
     sources = pd.DataFrame(
         {
@@ -352,7 +352,7 @@ def test_vague_dates_are_spans_and_never_sit_on_the_first():
             "date_precision": ["month", "year", "quarter", "day", None],
         }
     )
-    out = charts.with_date_spans(rows)
+    out = marks.with_date_spans(rows)
     assert list(out.when_from) == list(
         pd.to_datetime(["2025-08-01", "2025-01-01", "2025-04-01", "2025-06-13", None])
     )
@@ -367,10 +367,10 @@ def test_vague_dates_are_spans_and_never_sit_on_the_first():
     # A year-only deal no longer sits before a June deal of the same year.
     assert out.when_at[1] > pd.Timestamp("2025-06-13")
     with pytest.raises(ValueError, match="precision"):
-        charts.with_date_spans(
+        marks.with_date_spans(
             pd.DataFrame({"date": [pd.Timestamp("2025-01-01")], "date_precision": ["week"]})
         )
-    spec = charts.date_spans(out, "Date", alt.value(1)).to_dict()
+    spec = marks.date_spans(out, "Date", alt.value(1)).to_dict()
     assert (
         spec["encoding"]["x"]["field"] == "when_from"
         and spec["encoding"]["x2"]["field"] == "when_to"
