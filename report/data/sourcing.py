@@ -1,8 +1,22 @@
-"""Choosing among sources: one preferred row per fact, and the facts on which sources disagree."""
+"""Choosing among sources: one preferred row per fact, and the facts on which sources disagree.
+
+A row may cite several sources: its ``source_id`` (and any other ``*source_id`` field) holds
+their ids separated by ``;`` (``"a; b"``), and every attribute of the row is stated by at least
+one of them. :func:`split_ids` reads such a cell; :func:`best_kind` grades a row by its
+strongest source. Two rows that state one fact (the same values in the fact's key columns,
+from different sources) are one fact: :func:`facts` and :func:`count_facts` count facts, never
+rows.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import pandas as pd
+
+#: The separator of several source ids in one cell (spaces around it are ignored).
+ID_SEPARATOR = ";"
 
 #: Order of source strength, strongest first (as graded in sources.kind).
 KIND_RANK = {
@@ -37,21 +51,75 @@ def grade_label(kind: str, seen: str = "direct") -> str:
     return f"{label}, seen second-hand" if seen == "secondhand" else label
 
 
+def split_ids(value: object) -> list[str]:
+    """The source ids in one ``*source_id`` cell, in order, without blanks or repeats.
+
+    ``"a; b;a"`` gives ``["a", "b"]``; a missing value (``None``, ``NaN``, ``""``) gives ``[]``.
+    """
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(p.strip() for p in value.split(ID_SEPARATOR) if p.strip()))
+
+
+def all_ids(values: Iterable[object]) -> list[str]:
+    """Every source id in a column of ``*source_id`` cells, in first-seen order, once each."""
+    return list(dict.fromkeys(i for v in values for i in split_ids(v)))
+
+
+def best_kind(value: object, kinds: dict[str, str]) -> str | None:
+    """The strongest grade among the sources of one cell (``kinds``: source id → kind)."""
+    graded = [kinds[i] for i in split_ids(value) if i in kinds]
+    return min(graded, key=lambda k: KIND_RANK.get(k, len(KIND_RANK))) if graded else None
+
+
+def _fact_keys(frame: pd.DataFrame, keys: list[str]) -> list[str]:
+    missing = [k for k in keys if k not in frame.columns]
+    if missing:
+        raise KeyError(f"fact keys not in the frame: {', '.join(missing)}")
+    if any(re.search(r"source_id$", k) for k in keys):
+        raise ValueError("a fact's keys never include its sources")
+    return keys
+
+
+def facts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per fact: rows that agree on ``keys`` (the fact's identity) are one fact.
+
+    The first row of each fact is kept, in the frame's order. Raises ``KeyError`` for a key
+    not in the frame and ``ValueError`` for a ``*source_id`` key (sources never make a fact).
+    """
+    return frame.drop_duplicates(_fact_keys(frame, keys)).reset_index(drop=True)
+
+
+def count_facts(frame: pd.DataFrame, keys: list[str]) -> int:
+    """How many distinct facts the rows state (see :func:`facts`); the count every text uses."""
+    return int(len(facts(frame, keys)))
+
+
 def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
     """One row per ``keys``: the strongest source, then the most recently published.
 
     The other rows are not lost: chapters show disagreements side by side with
     :func:`disagreements`.
     """
-    ranked = frame.merge(sources[["source_id", "kind", "published"]], on="source_id", how="left")
-    ranked["_rank"] = ranked["kind"].map(KIND_RANK).fillna(len(KIND_RANK))
+    kinds = dict(zip(sources["source_id"], sources["kind"], strict=True))
+    published = dict(zip(sources["source_id"], sources["published"], strict=True))
+    ranked = frame.copy()
+    ranked["_rank"] = [
+        KIND_RANK.get(best_kind(v, kinds) or "", len(KIND_RANK)) for v in ranked["source_id"]
+    ]
+    ranked["_published"] = pd.to_datetime(
+        [
+            max((published[i] for i in split_ids(v) if pd.notna(published.get(i))), default=pd.NaT)
+            for v in ranked["source_id"]
+        ]
+    )
     ranked = ranked.sort_values(
-        [*keys, "_rank", "published", "source_id"],
+        [*keys, "_rank", "_published", "source_id"],
         ascending=[True] * len(keys) + [True, False, True],
         na_position="last",
     )
     best = ranked.drop_duplicates(keys, keep="first")
-    return best.drop(columns=["_rank", "kind", "published"]).reset_index(drop=True)
+    return best.drop(columns=["_rank", "_published"]).reset_index(drop=True)
 
 
 def disagreements(
