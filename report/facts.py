@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from report.data.sourcing import preferred
+from report.data.sourcing import all_ids, preferred, split_ids
 from report.show import figures
 
 #: Statuses of a pay report, strongest confirmation first (compensation_reports.status).
@@ -84,7 +84,7 @@ def scale_price(deal_facts: pd.DataFrame, sources: pd.DataFrame) -> Fact:
         float(best["value"]),
         figures.usd_bn(float(best["value"])),
         _newest(pd.Series([best["date"]])),
-        (best["source_id"],),
+        tuple(split_ids(best["source_id"])),
     )
 
 
@@ -99,7 +99,7 @@ def scale_stake(deal_facts: pd.DataFrame, sources: pd.DataFrame) -> Fact:
         float(best["value"]),
         f"{float(best['value']):g}%",
         _newest(pd.Series([best["date"]])),
-        (best["source_id"],),
+        tuple(split_ids(best["source_id"])),
     )
 
 
@@ -136,7 +136,7 @@ def releases_since(releases: pd.DataFrame, formed: pd.Timestamp, sources: pd.Dat
         len(meta),
         str(len(meta)),
         newest["as_of"],
-        tuple(meta["source_id"]),
+        tuple(all_ids(meta["source_id"])),
         detail,
         parts,
         newest["as_of_precision"],
@@ -159,7 +159,7 @@ def leaders_left(leadership: pd.DataFrame, formed: pd.Timestamp) -> Fact:
         left,
         f"{left} of {people}",
         newest["as_of"],
-        tuple(ended["source_id"]),
+        tuple(all_ids(ended["source_id"])),
         f"people in the leadership roster whose role ended after {figures.short_date(formed)}",
         {"left": left, "people": people},
         newest["as_of_precision"],
@@ -196,7 +196,7 @@ def largest_offer(reports: pd.DataFrame, hires: pd.DataFrame | None = None) -> F
         float(top["high_usd_m"].iloc[0]),
         text,
         _newest(top["reported_date"]),
-        tuple(top["source_id"]),
+        tuple(all_ids(top["source_id"])),
         words,
         {"subject": subject, "status": status, "joined": joined},
     )
@@ -220,7 +220,7 @@ def reality_labs_losses(reality_labs: pd.DataFrame, sources: pd.DataFrame, since
         total,
         figures.usd_bn(total, 0),
         pd.Timestamp(f"{last}-12-31"),
-        tuple(rows["source_id"]),
+        tuple(all_ids(rows["source_id"])),
         f"our sum of {since}–{last}",
         {"since": since, "last": last, "missing": missing},
         "year",
@@ -253,7 +253,7 @@ def capex_since(
         total,
         figures.usd_bn(total),
         pd.Timestamp(f"{last}-12-31"),
-        tuple(rows["source_id"]),
+        tuple(all_ids(rows["source_id"])),
         f"{since}–{last}, headline basis",
         {"since": since, "last": last},
         "year",

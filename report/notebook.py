@@ -20,7 +20,7 @@ from IPython.display import HTML, display
 
 from report import data, paths
 from report.build import params, toc
-from report.data.sourcing import KIND_RANK, grade_label
+from report.data.sourcing import KIND_RANK, all_ids, grade_label
 from report.publish import takeaway
 from report.show import charts, figures
 from report.show.tables import link
@@ -74,7 +74,7 @@ class Chapter:
             if name == "sources":
                 continue
             for col in [c for c in frame.columns if str(c).endswith("source_id")]:
-                ids += [s.strip() for v in frame[col].dropna() for s in str(v).split(";")]
+                ids += all_ids(frame[col])
         src = self.sources
         used = src[src["source_id"].isin(set(ids))].copy()
         used["_rank"] = used["kind"].map(KIND_RANK)

@@ -7,6 +7,7 @@ import html
 import altair as alt
 import pandas as pd
 
+from report.data.sourcing import all_ids, split_ids
 from report.show import figures
 from report.show.tables import link, table_html
 
@@ -21,7 +22,9 @@ VERDICT_COLOURS = ["#009E73", "#E69F00", "#999999", "#D55E00", "#56B4E9"]
 
 def with_sources(claims: pd.DataFrame, claim_sources: pd.DataFrame) -> pd.DataFrame:
     """Claims with a ``source_id`` column listing their sources (``;``-separated)."""
-    grouped = claim_sources.groupby("claim_id")["source_id"].agg(lambda s: ";".join(sorted(s)))
+    grouped = claim_sources.groupby("claim_id")["source_id"].agg(
+        lambda s: ";".join(sorted(all_ids(s)))
+    )
     out = claims.merge(grouped.rename("source_id"), on="claim_id", how="left")
     missing = out[out["source_id"].isna()]["claim_id"].tolist()
     if missing:
@@ -88,7 +91,7 @@ def claims_table_html(
 
     def sources_cell(ids: str) -> str:
         parts = []
-        for sid in ids.split(";"):
+        for sid in split_ids(ids):
             src = by_id.loc[sid]
             parts.append(link(src["url"], src["publisher"]))
         return "; ".join(parts)

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from report.data import Package, sourcing
+from report.data.sourcing import split_ids
 from report.show import figures
 from report.show.tables import link, table_html
 
@@ -40,10 +41,10 @@ def citations(pkg: Package, claims: pd.DataFrame | None = None) -> pd.DataFrame:
         frame = load(table.name, pkg.dir)
         for col in [c for c in frame.columns if c.endswith("source_id")]:
             for value in frame[col].dropna():
-                for sid in str(value).split(";"):
+                for sid in split_ids(value):
                     rows.append(
                         {
-                            "source_id": sid.strip(),
+                            "source_id": sid,
                             "table": table.name,
                             "chapters": tuple(table.chapters),
                         }

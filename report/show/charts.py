@@ -20,6 +20,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from report.data.sourcing import split_ids
 from report.show.figures import short_date
 from report.show.theme import THEME_NAME, theme
 
@@ -307,7 +308,7 @@ def figure(
             raise KeyError(f"chart {label!r}: the data drawn has no source_id column")
         for _, row in frame[citing].iterrows():
             for value in row.dropna():
-                ids.extend(str(value).split(";"))
+                ids.extend(split_ids(str(value)))
     spec_title = getattr(chart, "title", alt.Undefined)
     spec_desc = getattr(chart, "description", alt.Undefined)
     if spec_title is alt.Undefined or spec_desc is alt.Undefined:

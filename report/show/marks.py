@@ -7,6 +7,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from report.data.sourcing import all_ids
 from report.show.figures import date as date_words
 from report.show.figures import period_of
 
@@ -46,7 +47,7 @@ def event_marks(
         examples=(text, lambda s: "; ".join(list(s)[:MAX_EXAMPLES])),
         source_id=(
             "source_id",
-            lambda s: ";".join(sorted({i for v in s.dropna() for i in str(v).split(";")})),
+            lambda s: ";".join(sorted(all_ids(s))),
         ),
     ).reset_index()
     agg["what"] = [

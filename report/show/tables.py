@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from report.data.sourcing import disagreements
+from report.data.sourcing import disagreements, split_ids
 from report.show import figures
 
 
@@ -97,7 +97,8 @@ def disagreements_html(
     by_id = sources.set_index("source_id")
     rows = rows.copy()
     rows["source"] = [
-        link(by_id.loc[s, "url"], by_id.loc[s, "publisher"]) for s in rows["source_id"]
+        "; ".join(link(by_id.loc[i, "url"], by_id.loc[i, "publisher"]) for i in split_ids(s))
+        for s in rows["source_id"]
     ]
     columns = {**labels, "source": "Source"}
     if "note" in rows.columns:

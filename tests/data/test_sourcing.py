@@ -74,3 +74,56 @@ def test_a_fact_is_never_keyed_by_its_sources():
         count_facts(rows, ["person", "source_id"])
     with pytest.raises(KeyError, match="nobody"):
         count_facts(rows, ["nobody"])
+
+
+# --- the contract: several ids in one cell, each a key of sources -------------------------------
+
+import datakit as dk  # noqa: E402
+
+from report import data  # noqa: E402
+from report.data.validation import validate  # noqa: E402
+
+
+def _errors(copy):
+    return [p for p in validate(copy) if p.severity == "error"]
+
+
+def test_a_row_may_cite_several_sources(tmp_path):
+    copy = dk.copy_data(tmp_path / "several")
+    first, second = (
+        dk.cell(copy, "sources", "source_id", 0),
+        dk.cell(copy, "sources", "source_id", 1),
+    )
+    dk.set_cell(copy, "capex_annual", "source_id", f"{first}; {second}")
+    assert _errors(copy) == []
+    loaded = data.load("capex_annual", copy)
+    assert split_ids(loaded["source_id"].iloc[0]) == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("cell", "words"),
+    [
+        ("{first}; no-such-source", "'no-such-source' is not a source_id"),
+        ("{first};;{first}", "empty source id"),
+        ("{first}; Bad Id", "not a source id: 'Bad Id'"),
+    ],
+)
+def test_every_id_of_a_list_is_checked(tmp_path, cell, words):
+    copy = dk.copy_data(tmp_path / "bad")
+    first = dk.cell(copy, "sources", "source_id", 0)
+    dk.set_cell(copy, "capex_annual", "source_id", cell.format(first=first))
+    [problem] = _errors(copy)
+    assert problem.file.endswith("capex_annual.csv")
+    assert (problem.row, problem.field) == (2, "source_id")
+    assert words in problem.rule
+
+
+def test_a_generated_page_beside_a_stronger_one_in_the_same_row_is_accepted(tmp_path):
+    copy = dk.copy_data(tmp_path / "gen")
+    sources = data.load("sources", copy)
+    generated = sources[sources["kind"] == "generated"]["source_id"].iloc[0]
+    news = sources[sources["kind"] == "news"]["source_id"].iloc[0]
+    dk.set_cell(copy, "capex_annual", "source_id", generated)
+    assert any("sole support" in p.rule for p in _errors(copy))
+    dk.set_cell(copy, "capex_annual", "source_id", f"{generated}; {news}")
+    assert _errors(copy) == []

@@ -11,6 +11,7 @@ from typing import Any
 from report.data import reading
 from report.data.validation.descriptor import _display
 from report.data.validation.problems import Problem
+from report.data.validation.refs import is_source_reference
 
 
 def _type_rule(field: dict[str, Any] | None, note: str) -> str:
@@ -128,10 +129,13 @@ def check_content(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) ->
         res.setdefault("encoding", "utf-8")
         res["dialect"] = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
         schema = dict(res["schema"])
+        # References to sources may list several ids in one cell ("a; b"): rules.check_source_refs
+        # checks each of them, so Frictionless sees only the other foreign keys.
         schema["foreignKeys"] = [
             fk
             for fk in schema.get("foreignKeys", [])
             if fk["reference"].get("resource", res["name"]) not in skip
+            and not is_source_reference(fk)
         ]
         res["schema"] = schema
         resources.append(res)

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from report.data.sourcing import split_ids
 from report.data.validation.descriptor import _display, edition_date, read_records
 from report.data.validation.problems import Problem
+from report.data.validation.refs import is_source_reference
 
 #: Rules declared on the sources resource but applied across the package.
 PROVENANCE_RULES = {"secondhand_quoted", "generated_not_alone"}
@@ -137,9 +139,9 @@ def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]
         if res["name"] == "sources":
             sources = res
             continue
-        citing = [f["name"] for f in res["schema"]["fields"] if f["name"].endswith("source_id")]
+        citing = _source_fields(res)
         for _, row in _rows(data_dir, res):
-            cited.update(row.get(name, "") for name in citing)
+            cited.update(i for name in citing for i in split_ids(row.get(name)))
     if sources is None:
         return []
     return [
@@ -157,7 +159,12 @@ def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]
 
 
 def _source_fields(resource: dict[str, Any]) -> list[str]:
-    return [f["name"] for f in resource["schema"]["fields"] if f["name"].endswith("source_id")]
+    """The fields that cite sources: those declared as foreign keys to ``sources.source_id``."""
+    return [
+        fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+        for fk in resource["schema"].get("foreignKeys", [])
+        if is_source_reference(fk)
+    ]
 
 
 def check_provenance(
@@ -249,12 +256,17 @@ def check_provenance(
                 continue
             rows = list(_rows(data_dir, res))
             rfile = _display(data_dir, res["path"])
+
+            def only_generated(cell: str | None) -> bool:
+                ids = split_ids(cell)
+                return bool(ids) and all(i in generated for i in ids)
+
             if res["name"] == "claim_sources":
                 support: dict[str, set[bool]] = {}
                 for _, row in rows:
-                    support.setdefault(row["claim_id"], set()).add(row["source_id"] in generated)
+                    support.setdefault(row["claim_id"], set()).add(only_generated(row["source_id"]))
                 for line, row in rows:
-                    if row["source_id"] in generated and support[row["claim_id"]] == {True}:
+                    if only_generated(row["source_id"]) and support[row["claim_id"]] == {True}:
                         problems.append(
                             Problem(
                                 rfile,
@@ -269,11 +281,11 @@ def check_provenance(
             strong: set[tuple[str, ...]] = {
                 tuple(row.get(k, "") for k in key)
                 for _, row in rows
-                if row.get("source_id") and row["source_id"] not in generated
+                if row.get("source_id") and not only_generated(row["source_id"])
             }
             for line, row in rows:
                 for field in fields:
-                    if row.get(field) not in generated:
+                    if not only_generated(row.get(field)):
                         continue
                     fact = tuple(row.get(k, "") for k in key)
                     if field != "source_id" or not key or fact not in strong:

@@ -7,7 +7,8 @@ from pathlib import Path
 from report.data.validation.content import check_content
 from report.data.validation.descriptor import _display, edition_date, read_descriptor
 from report.data.validation.problems import Problem
-from report.data.validation.rules import check_citations, check_provenance, check_rules
+from report.data.validation.refs import check_source_refs
+from report.data.validation.rules import _rows, check_citations, check_provenance, check_rules
 from report.data.validation.structure import check_structure
 
 
@@ -32,6 +33,7 @@ def validate(data_dir: Path) -> list[Problem]:
         if _display(data_dir, r["path"]) in files_with_errors
     }
     problems += check_rules(data_dir, descriptor, broken)
+    problems += check_source_refs(data_dir, descriptor, broken, _rows)
     if "sources" not in broken:
         problems += check_provenance(data_dir, descriptor, broken)
     if not any(p.severity == "error" for p in problems):

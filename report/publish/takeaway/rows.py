@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from report.data.sourcing import split_ids
 from report.publish.takeaway.links import TakeawayError
 
 #: Columns the CSV adds to the rows drawn.
@@ -159,8 +160,8 @@ def _cell(value: Any) -> Any:
 def _source_ids(row: dict[str, Any]) -> list[str]:
     ids: list[str] = []
     for key, value in row.items():
-        if str(key).endswith("source_id") and isinstance(value, str) and value:
-            ids += [s.strip() for s in value.split(";") if s.strip()]
+        if str(key).endswith("source_id"):
+            ids += split_ids(value)
     return list(dict.fromkeys(ids))
 
 
