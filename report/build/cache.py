@@ -16,7 +16,8 @@ from typing import Any
 
 from report.data.validation import read_descriptor
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+#: The whole report package (this module lives in report/build/).
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _sha(data: bytes) -> str:

@@ -107,6 +107,13 @@ def test_a_parameter_change_reexecutes_only_that_notebook(repo):
     )
 
 
+def test_the_cache_hashes_the_whole_package_not_its_own_layer():
+    """The code hash covers every layer (it lives in report/build/ since the house move)."""
+    assert {"data", "show", "chapters", "build", "publish"} <= {
+        p.name for p in cache.PACKAGE_DIR.iterdir() if p.is_dir()
+    }
+
+
 # Last: it leaves the cache keyed to a changed package.
 def test_a_change_in_the_package_reexecutes_everything(repo, tmp_path, monkeypatch):
     package = tmp_path / "report"
@@ -120,7 +127,9 @@ def test_a_change_in_the_package_reexecutes_everything(repo, tmp_path, monkeypat
     assert "window_start = 2023-01-01" in text and "changed" not in text
     quiet = {"progress": lambda _: None}
     assert book.plan(repo, **quiet).run == {}  # same code: nothing to run
-    (package / "figures.py").write_text((package / "figures.py").read_text() + "\n# changed\n")
+    # a change in a lower layer (how figures are worded) counts, not only the build's own code
+    figures = package / "show" / "figures.py"
+    figures.write_text(figures.read_text() + "\n# changed\n")
     # The plan is the build's own decision (build executes exactly plan().run), so it is
     # asked without paying for the nine executions.
     assert set(book.plan(repo, **quiet).run) == set(toc.notebooks(repo))
