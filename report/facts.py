@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from report.data.bases import (
+    CAPEX_BASIS,
+    CAPEX_BASIS_SHORT,
+    FCF_DEFINITION,
+    FCF_DEFINITION_SHORT,
+)
 from report.data.sourcing import all_ids, preferred, split_ids
 from report.show import figures
 
@@ -227,6 +233,61 @@ def reality_labs_losses(reality_labs: pd.DataFrame, sources: pd.DataFrame, since
     )
 
 
+def capex_latest(capex_annual: pd.DataFrame, sources: pd.DataFrame) -> Fact:
+    """Meta's capex in its latest fiscal year on the book's basis (:data:`CAPEX_BASIS`), USD bn.
+
+    ``text`` is the amount (``$72.2 billion``); ``detail`` names the year and the basis;
+    ``parts`` holds ``year`` and ``basis``. Raises ``ValueError`` when no row is on that basis.
+    """
+    from report.chapters.infrastructure import capex_series
+
+    series = capex_series(capex_annual, CAPEX_BASIS, sources)
+    if series.empty:
+        raise ValueError(f"capex_annual has no rows on the {CAPEX_BASIS} basis")
+    last = series.iloc[-1]
+    year = int(last["fiscal_year"])
+    return Fact(
+        "capex-latest",
+        float(last["capex_usd_bn"]),
+        figures.usd_bn(float(last["capex_usd_bn"])),
+        pd.Timestamp(f"{year}-12-31"),
+        tuple(split_ids(last["source_id"])),
+        f"{year}, {CAPEX_BASIS_SHORT[CAPEX_BASIS]}",
+        {"year": year, "basis": CAPEX_BASIS},
+        "year",
+    )
+
+
+def fcf_latest(cash_flow: pd.DataFrame, sources: pd.DataFrame) -> Fact:
+    """Meta's free cash flow in its latest fiscal year, on the book's definition, USD bn.
+
+    Only full-year rows (``FY`` periods) whose ``definition`` is :data:`FCF_DEFINITION` count;
+    a figure on another definition is never substituted. Raises ``ValueError`` when none is
+    stated on that definition.
+    """
+    rows = cash_flow[
+        (cash_flow["metric"] == "free_cash_flow")
+        & cash_flow["period"].str.startswith("FY")
+        & (cash_flow["definition"] == FCF_DEFINITION)
+    ]
+    if rows.empty:
+        raise ValueError(
+            f"cash_flow states no annual free cash flow on the {FCF_DEFINITION!r} definition"
+        )
+    best = preferred(rows, ["period"], sources).sort_values("period_end").iloc[-1]
+    year = int(str(best["period"])[2:])
+    return Fact(
+        "fcf-latest",
+        float(best["value_usd_bn"]),
+        figures.usd_bn(float(best["value_usd_bn"])),
+        pd.Timestamp(best["period_end"]),
+        tuple(split_ids(best["source_id"])),
+        f"{year}, {FCF_DEFINITION_SHORT[FCF_DEFINITION]}",
+        {"year": year, "definition": FCF_DEFINITION},
+        "year",
+    )
+
+
 #: First fiscal year of the named "capex since" fact (parameters never move it).
 CAPEX_SINCE_YEAR = 2024
 
@@ -242,7 +303,7 @@ def capex_since(
     """
     from report.chapters.infrastructure import capex_series
 
-    series = capex_series(capex_annual, "incl_finance_leases", sources)
+    series = capex_series(capex_annual, CAPEX_BASIS, sources)
     rows = series[series["fiscal_year"] >= since]
     if rows.empty:
         raise ValueError(f"capex_annual has no headline capex from {since}")
@@ -260,23 +321,33 @@ def capex_since(
     )
 
 
-def check_named_facts(glued: dict[str, dict[str, str]]) -> list[str]:
-    """Every named fact glued by two or more pages, where their texts differ.
+#: Glue names that are each page's own by design (not one fact shown on several pages), each
+#: with its reason. Every other name glued on two pages must show one text.
+PAGE_LOCAL = {
+    "window_from": "each chapter's own date window, a parameter of that chapter",
+}
 
-    ``glued`` maps a notebook name to its glued texts (as in ``_build/figures.json``). Returns
-    one message per disagreeing fact, naming each page and the text it shows; empty when every
+
+def check_named_facts(glued: dict[str, dict[str, str]]) -> list[str]:
+    """Every glue name shown by two or more pages with different texts.
+
+    ``glued`` maps a notebook name to its glued texts (as in ``_build/figures.json``). A name
+    glued on two pages is one quantity and must read the same everywhere: a named fact
+    (``fact-<name>``) or any other name, except those in :data:`PAGE_LOCAL`. Returns one
+    message per disagreeing name, naming each page and the text it shows; empty when every
     page agrees.
     """
-    by_fact: dict[str, dict[str, str]] = {}
+    by_name: dict[str, dict[str, str]] = {}
     for page, values in glued.items():
         for key, text in values.items():
-            if key.startswith("fact-"):
-                by_fact.setdefault(key, {})[page] = text
+            if key not in PAGE_LOCAL:
+                by_name.setdefault(key, {})[page] = text
     problems = []
-    for key, pages in sorted(by_fact.items()):
+    for key, pages in sorted(by_name.items()):
         if len(set(pages.values())) > 1:
             shown = "; ".join(f"{page}: {text!r}" for page, text in sorted(pages.items()))
-            problems.append(f"named fact {key[5:]!r} differs between pages ({shown})")
+            what = f"named fact {key[5:]!r}" if key.startswith("fact-") else f"glue name {key!r}"
+            problems.append(f"{what} differs between pages ({shown})")
     return problems
 
 

@@ -12,9 +12,11 @@ from report.chapters.infrastructure import basis_label as basis_label
 from report.chapters.infrastructure import campus_capacity as campus_capacity
 from report.chapters.infrastructure import capex_series as capex_series
 from report.chapters.infrastructure import check_basis as check_basis
+from report.chapters.infrastructure import comparable_outcomes as comparable_outcomes
 from report.chapters.infrastructure import guidance_outcomes as guidance_outcomes
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import with_midpoints as with_midpoints
+from report.data.bases import CAPEX_BASIS_SHORT, same_basis
 from report.data.sourcing import preferred
 from report.show.marks import level_rule
 from report.show.theme import GREYS, colour_name
@@ -28,7 +30,11 @@ POINTS = ("low", "mid", "high")
 def two_bets(
     reality_labs: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame, first_year: int
 ) -> pd.DataFrame:
-    """Reality Labs operating losses and capex by year from ``first_year``, with running totals."""
+    """Reality Labs operating losses and capex by year from ``first_year``, with running totals.
+
+    ``capex`` is one basis's series (``capex_series``); its label names the basis and says it
+    is all of Meta's capex (Meta does not split AI spending from the rest).
+    """
     losses = preferred(
         reality_labs.dropna(subset=["operating_loss_usd_bn"]), ["fiscal_year"], sources
     )
@@ -39,7 +45,9 @@ def two_bets(
     cx = capex[["fiscal_year", "capex_usd_bn", "source_id"]].rename(
         columns={"capex_usd_bn": "usd_bn"}
     )
-    cx["bet"] = "AI era: capital expenditures"
+    basis = same_basis(*capex["basis"].unique()) if "basis" in capex.columns else "purchases_ppe"
+    # All of Meta's capex: Meta does not split its AI spending from the rest
+    cx["bet"] = f"Capital expenditures, all of Meta ({CAPEX_BASIS_SHORT[basis]})"
     both = pd.concat([rl, cx], ignore_index=True)
     both = both[both["fiscal_year"] >= first_year].sort_values(["bet", "fiscal_year"])
     if both.groupby("bet")["fiscal_year"].apply(lambda y: (y.diff().dropna() != 1).any()).any():
@@ -86,19 +94,21 @@ def check_start_from(start_from: str) -> str:
     return start_from
 
 
-def record_ratio(outcomes: pd.DataFrame) -> float:
-    """Meta's guidance record: the mean ratio of actual capex to the first midpoint guided.
+def record_ratio(comparable: pd.DataFrame) -> float:
+    """Meta's guidance record: the mean ratio of actual capex to a comparable midpoint.
 
-    ``outcomes`` is ``guidance_outcomes(guidance, actual)`` (one row per completed guided
-    year, ``vs_first_mid`` = actual / first midpoint - 1). Returns the plain mean over those
-    years of ``1 + vs_first_mid`` (1.0 would mean Meta lands on its first midpoint).
+    ``comparable`` is ``comparable_outcomes(guidance, actual, latest)``: for each completed
+    year, the actual against the range given at the same point of the year as the latest
+    range (so the ratio is applied to the same kind of guidance it was measured on, and this
+    year's raises are not counted twice). Returns the plain mean of ``ratio`` (1.0 would mean
+    Meta lands on that midpoint).
 
     Raises:
-        ValueError: no completed guided year to learn from.
+        ValueError: no completed year with a comparable range to learn from.
     """
-    if outcomes.empty:
-        raise ValueError("no completed year with both guidance and an actual; no record to use")
-    return float((1 + outcomes["vs_first_mid"]).mean())
+    if comparable.empty:
+        raise ValueError("no completed year with a range given at the same point; no record to use")
+    return float(comparable["ratio"].mean())
 
 
 def cost_per_gw(assumptions: pd.DataFrame, name: str) -> float:
@@ -234,7 +244,10 @@ def two_bets_chart(rows: pd.DataFrame) -> alt.LayerChart:
         height=320,
         title=alt.Title(
             "Two bets side by side",
-            subtitle="Bars: each year; lines: running totals. Losses and capital spending are different things (see text).",
+            subtitle=(
+                "Bars: each year; lines: running totals. Capex is all of Meta's, on the basis "
+                "named in the legend; losses and capital spending are different things (see text)."
+            ),
         ),
         description=(
             "Bar and line chart comparing Reality Labs' annual operating losses with Meta's annual "

@@ -35,16 +35,22 @@ def fixed(value: float, digits: int) -> str:
     return f"{exact:,.{digits}f}"
 
 
+#: The minus sign of a negative amount, before the currency: ``−$1.4 billion`` (U+2212).
+MINUS = "\u2212"
+
+
 def usd_bn(value: float | None, digits: int = 1) -> str:
-    """``72.22`` -> ``$72.2 billion``; values of 1,000 or more in trillions."""
+    """``72.22`` -> ``$72.2 billion``; ``-1.4`` -> ``−$1.4 billion``; 1,000 or more in trillions."""
     if _is_missing(value):
         return "n/a"
-    if abs(value) >= 1000:
-        return f"${fixed(value / 1000, digits + 1)} trillion"
+    sign = MINUS if value < 0 and float(fixed(abs(value), digits + 1)) != 0 else ""
+    value = abs(value)
+    if value >= 1000:
+        return f"{sign}${fixed(value / 1000, digits + 1)} trillion"
     text = fixed(value, digits)
     if digits and text.endswith("." + "0" * digits):
         text = text[: -(digits + 1)]
-    return f"${text} billion"
+    return f"{sign}${text} billion"
 
 
 def usd_m(value: float | None) -> str:
@@ -84,6 +90,19 @@ def growth_words(rate: float | None, digits: int = 0) -> str:
     if float(text) == 0:
         return "stays flat"
     return f"{'grows' if rate > 0 else 'shrinks'} {text}%"
+
+
+def change_words(rate: float | None, digits: int = 0) -> str:
+    """A change against a comparator in words: ``0.25`` -> ``up 25%``, ``-0.1`` -> ``down 10%``.
+
+    Rounds to ``digits``; a change that rounds to zero reads ``unchanged``; missing -> ``n/a``.
+    """
+    if _is_missing(rate):
+        return "n/a"
+    text = fixed(abs(rate) * 100, digits)
+    if float(text) == 0:
+        return "unchanged"
+    return f"{'up' if rate > 0 else 'down'} {text}%"
 
 
 def multiple(value: float | None, digits: int = 1) -> str:

@@ -13,6 +13,7 @@ The notebook imports this one name: ``from report.chapters import infrastructure
 """
 
 from report.chapters.infrastructure.campuses import (
+    CAMPUS_STATUS_LABELS,
     announced_gw,
     campus_capacity,
     campus_chart,
@@ -27,6 +28,7 @@ from report.chapters.infrastructure.capex import (
     capex_bases_chart,
     capex_series,
     check_basis,
+    comparable_outcomes,
     cumulative_since,
     growth,
     guidance_chart,
@@ -37,7 +39,9 @@ from report.chapters.infrastructure.capex import (
     latest_guidance,
     latest_quarter,
     multiple_of,
+    occasion_point,
     outcomes_table_html,
+    quarter_comparison,
     quarterly_chart,
     upward_revisions,
     with_midpoints,
@@ -57,6 +61,7 @@ from report.chapters.infrastructure.deals import (
 from report.chapters.infrastructure.depreciation import (
     annual_metric,
     depreciation_chart,
+    depreciation_check,
     implied_depreciation,
     operating_margin,
     with_plan,
@@ -71,11 +76,13 @@ from report.chapters.infrastructure.financing import (
     metric_series,
     quarterly_bridge,
     quarterly_bridge_chart,
+    trend_text,
 )
 from report.chapters.infrastructure.peers import (
     ALIGNMENTS,
     COMPUTE_ENTITIES,
     PEERS,
+    PLAN_STATUS_LABELS,
     calendar_year,
     check_alignment,
     compute_plan_rows,
@@ -98,6 +105,13 @@ from report.chapters.infrastructure.what_if import (
 from report.data.sourcing import preferred
 
 __all__ = [
+    "comparable_outcomes",
+    "occasion_point",
+    "CAMPUS_STATUS_LABELS",
+    "PLAN_STATUS_LABELS",
+    "depreciation_check",
+    "quarter_comparison",
+    "trend_text",
     "ALIGNMENTS",
     "COMPUTE_ENTITIES",
     "compute_plan_rows",

@@ -36,8 +36,19 @@ def announced_gw(capacity: pd.DataFrame) -> float:
     return float(capacity.groupby("campus")["capacity_gw"].max().sum())
 
 
+#: Reader-facing words for a campus phase's status (campuses.status).
+CAMPUS_STATUS_LABELS = {
+    "announced": "Announced",
+    "under_construction": "Under construction",
+    "online": "Online",
+}
+
+
 def campus_chart(capacity: pd.DataFrame) -> alt.Chart:
-    """Capacity per campus and phase, by target year; status as the colour."""
+    """Capacity per campus and phase, by target year; status in the tooltip, in words."""
+    capacity = capacity.assign(
+        status_label=capacity["status"].map(CAMPUS_STATUS_LABELS).fillna("Not stated")
+    )
     order = (
         capacity.groupby("campus")["capacity_gw"].max().sort_values(ascending=False).index.tolist()
     )
@@ -55,7 +66,7 @@ def campus_chart(capacity: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("phase:N", title="Phase"),
                 alt.Tooltip("capacity_gw:Q", title="Capacity (GW)", format=",.1f"),
                 alt.Tooltip("target:N", title="Due by"),
-                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("status_label:N", title="Status"),
                 alt.Tooltip("announced_date:T", title="Stated on", format="%d %b %Y"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
+from report.show.theme import PALETTE
 
 DEAL_KINDS = {
     "joint_venture": "Joint venture",
@@ -93,7 +94,10 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
     talks = STAGES["talks"]
     x_title = "Date agreed or reported"
     y = alt.Y("amount_usd_bn:Q", title="Amount (USD bn)")
-    colour = alt.Color("kind_label:N", title="Kind", sort=list(DEAL_KINDS.values()))
+    # One scale for colour, fill and stroke, with every kind in a fixed order, so the legend
+    # (colour) maps each mark the way its fill and outline are drawn.
+    kinds = alt.Scale(domain=list(DEAL_KINDS.values()), range=PALETTE[: len(DEAL_KINDS)])
+    colour = alt.Color("kind_label:N", title="Kind", scale=kinds)
     points = (
         alt.Chart(rows)
         .mark_point(strokeWidth=2)
@@ -104,7 +108,9 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
                 "amount_usd_bn:Q", title="USD bn", legend=None, scale=alt.Scale(range=[60, 900])
             ),
             color=colour,
-            fill=alt.Fill("kind_label:N", legend=None, sort=list(DEAL_KINDS.values())),
+            fill=alt.Fill("kind_label:N", legend=None, scale=kinds),
+            # talks are hollow: no fill, but always an outline in the kind's colour
+            stroke=alt.Stroke("kind_label:N", legend=None, scale=kinds),
             shape=alt.Shape(
                 "stage_label:N",
                 title="Stage",
@@ -222,7 +228,10 @@ def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("grade:N", title="Source grade"),
         alt.Tooltip("source_id:N", title="Source"),
     ]
-    colour = alt.Color("kind_label:N", title="Kind", sort=list(OFF_BALANCE_KINDS.values()))
+    kinds = alt.Scale(
+        domain=list(OFF_BALANCE_KINDS.values()), range=PALETTE[: len(OFF_BALANCE_KINDS)]
+    )
+    colour = alt.Color("kind_label:N", title="Kind", scale=kinds)
     talks = STAGES["talks"]
     bars = (
         alt.Chart(data[data["stated"]])
@@ -231,7 +240,7 @@ def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
             y=y,
             x=alt.X("shown:Q", title="USD bn as stated, never added"),
             color=colour,
-            stroke=alt.Stroke("kind_label:N", legend=None, sort=list(OFF_BALANCE_KINDS.values())),
+            stroke=alt.Stroke("kind_label:N", legend=None, scale=kinds),
             fillOpacity=alt.condition(
                 alt.datum.stage_label == talks, alt.value(0.0), alt.value(0.85)
             ),

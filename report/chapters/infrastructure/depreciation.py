@@ -12,6 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
+from report.data.bases import same_basis
 from report.data.sourcing import preferred
 
 
@@ -116,12 +117,16 @@ def depreciation_chart(
     )
 
 
-def with_plan(capex: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
+def with_plan(
+    capex: pd.DataFrame, plan: pd.Series, capex_basis: str, plan_basis: str
+) -> pd.DataFrame:
     """Actual capex per year (``fiscal_year``, ``capex_usd_bn``) plus the planned year.
 
     ``plan`` is a guidance row with ``fiscal_year`` and ``mid_usd_bn`` (see
-    ``latest_guidance``); a year already reported is not replaced.
+    ``latest_guidance``); a year already reported is not replaced. Raises
+    ``MixedBasisError`` when the plan is on another basis than the actuals.
     """
+    same_basis(capex_basis, plan_basis)
     actual = capex[["fiscal_year", "capex_usd_bn"]]
     if int(plan["fiscal_year"]) in set(actual["fiscal_year"]):
         return actual.reset_index(drop=True)
@@ -129,3 +134,19 @@ def with_plan(capex: pd.DataFrame, plan: pd.Series) -> pd.DataFrame:
         [{"fiscal_year": int(plan["fiscal_year"]), "capex_usd_bn": float(plan["mid_usd_bn"])}]
     )
     return pd.concat([actual, planned], ignore_index=True)
+
+
+def depreciation_check(implied: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """The implied depreciation against the reported figure, for every year both exist.
+
+    ``implied`` has ``fiscal_year`` and ``implied_usd_bn`` (``implied_depreciation``);
+    ``reported`` has ``fiscal_year`` and ``usd_bn`` (``annual_metric`` of depreciation and
+    amortisation). Returns ``fiscal_year``, ``implied_usd_bn``, ``reported_usd_bn`` and
+    ``error`` (implied / reported - 1: 0.6 means the method overstates by 60%).
+    """
+    both = implied.merge(
+        reported[["fiscal_year", "usd_bn"]].rename(columns={"usd_bn": "reported_usd_bn"}),
+        on="fiscal_year",
+    )
+    both["error"] = both["implied_usd_bn"] / both["reported_usd_bn"] - 1
+    return both.sort_values("fiscal_year").reset_index(drop=True)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from report.data.bases import CAPEX_BASIS_SHORT, FCF_DEFINITION, FCF_DEFINITION_SHORT, same_basis
 from report.data.sourcing import preferred
 
 
-def funding(cash_flow: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Per fiscal year: operating cash flow, capex (same basis as given) and the cover ratio.
+def funding(
+    cash_flow: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame, basis: str | None = None
+) -> pd.DataFrame:
+    """Per fiscal year: operating cash flow, capex on one basis and the cover ratio.
 
-    Uses full fiscal years only (``FY`` periods) and the preferred source per metric.
+    ``capex`` is one basis's series (``capex_series``); its ``basis`` column (or ``basis``)
+    is carried into the result, and ``cover`` (operating cash flow / capex) is only ever
+    computed on one basis. Uses full fiscal years only (``FY`` periods) and the preferred
+    source per metric; a year without capex on that basis is left out.
     """
+    basis = basis or same_basis(*capex["basis"].unique())
     annual = cash_flow[cash_flow["period"].str.startswith("FY")].copy()
     annual["fiscal_year"] = annual["period"].str[2:].astype(int)
     ocf = preferred(annual[annual["metric"] == "operating_cash_flow"], ["fiscal_year"], sources)
@@ -22,6 +29,7 @@ def funding(cash_flow: pd.DataFrame, capex: pd.DataFrame, sources: pd.DataFrame)
         suffixes=("_ocf", "_capex"),
     )
     merged = merged.rename(columns={"value_usd_bn": "operating_cash_flow_usd_bn"})
+    merged["basis"] = basis
     merged["cover"] = merged["operating_cash_flow_usd_bn"] / merged["capex_usd_bn"]
     merged["left_after_capex_usd_bn"] = (
         merged["operating_cash_flow_usd_bn"] - merged["capex_usd_bn"]
@@ -36,22 +44,37 @@ def metric_series(cash_flow: pd.DataFrame, metric: str, sources: pd.DataFrame) -
     return preferred(one, ["period"], sources).sort_values("period_end").reset_index(drop=True)
 
 
-def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
-    """Operating cash flow against capex per year, plus the latest guidance midpoint if given."""
-    long = rows.melt(
-        id_vars=["fiscal_year", "source_id"],
-        value_vars=["operating_cash_flow_usd_bn", "capex_usd_bn"],
-        var_name="measure",
-        value_name="usd_bn",
+def funding_chart(
+    rows: pd.DataFrame | list[pd.DataFrame], plan: pd.Series | None = None, plan_basis: str = ""
+) -> tuple:
+    """Operating cash flow against capex per year, each capex basis its own named bar.
+
+    ``rows`` is one or more ``funding`` frames (one per capex basis); a year that lacks one
+    basis still shows the other, so no year with data is blank. ``plan`` adds the latest
+    guidance midpoint, on ``plan_basis``. Returns (chart, rows drawn).
+    """
+    frames = [rows] if isinstance(rows, pd.DataFrame) else list(rows)
+    ocf = pd.concat(
+        [f[["fiscal_year", "operating_cash_flow_usd_bn", "source_id_ocf"]] for f in frames]
     )
-    names = {
-        "operating_cash_flow_usd_bn": "Operating cash flow",
-        "capex_usd_bn": "Capital expenditures",
-    }
-    long["measure"] = long["measure"].map(names)
-    order = [*names.values()]
+    ocf = ocf.drop_duplicates("fiscal_year").rename(
+        columns={"operating_cash_flow_usd_bn": "usd_bn", "source_id_ocf": "source_id"}
+    )
+    ocf["measure"] = "Operating cash flow"
+    parts = [ocf]
+    order = ["Operating cash flow"]
+    for frame in frames:
+        label = f"Capex, {CAPEX_BASIS_SHORT[frame['basis'].iloc[0]]}"
+        order.append(label)
+        parts.append(
+            frame[["fiscal_year", "capex_usd_bn", "source_id_capex"]]
+            .rename(columns={"capex_usd_bn": "usd_bn", "source_id_capex": "source_id"})
+            .assign(measure=label)
+        )
+    long = pd.concat(parts, ignore_index=True)
     if plan is not None:
-        order.append("Capex guidance (midpoint)")
+        label = f"Capex guidance midpoint, {CAPEX_BASIS_SHORT[plan_basis]}"
+        order.append(label)
         long = pd.concat(
             [
                 long,
@@ -60,7 +83,7 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
                         {
                             "fiscal_year": int(plan["fiscal_year"]),
                             "source_id": plan["source_id"],
-                            "measure": order[-1],
+                            "measure": label,
                             "usd_bn": float(plan["mid_usd_bn"]),
                         }
                     ]
@@ -68,19 +91,18 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
             ],
             ignore_index=True,
         )
+    long["planned"] = long["measure"].str.startswith("Capex guidance")
     years = list(range(int(long["fiscal_year"].min()), int(long["fiscal_year"].max()) + 1))
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            # every year listed, so a year without both figures shows as a gap, never skipped
+            # every year listed, so a year without a figure shows as a gap, never skipped
             x=alt.X("fiscal_year:O", title="Fiscal year", scale=alt.Scale(domain=years)),
             xOffset=alt.XOffset("measure:N", sort=order),
             y=alt.Y("usd_bn:Q", title="USD bn"),
-            color=alt.Color("measure:N", title=None, sort=order),
-            opacity=alt.condition(
-                alt.datum.measure == "Capex guidance (midpoint)", alt.value(0.55), alt.value(1.0)
-            ),
+            color=alt.Color("measure:N", title=None, sort=order, scale=alt.Scale(domain=order)),
+            opacity=alt.condition(alt.datum.planned, alt.value(0.55), alt.value(1.0)),
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Year"),
                 alt.Tooltip("measure:N", title="Measure"),
@@ -92,11 +114,15 @@ def funding_chart(rows: pd.DataFrame, plan: pd.Series | None = None) -> tuple:
             height=280,
             title=alt.Title(
                 "Can cash flow pay for the build-out?",
-                subtitle="Operating cash flow beside capital expenditures; pale: the latest guidance midpoint",
+                subtitle=(
+                    "Operating cash flow beside capex on each basis (headline where stated, "
+                    "purchases every year); pale: the latest guidance midpoint"
+                ),
             ),
             description=(
                 "Grouped bar chart of Meta's operating cash flow and capital expenditures per fiscal "
-                "year, with the midpoint of the latest capex guidance for the coming year."
+                "year, capex on the headline basis where a source states it and on the purchases "
+                "basis every year, with the midpoint of the latest capex guidance."
             ),
         )
     )
@@ -127,13 +153,17 @@ def quarterly_bridge(
 
     Returns one row per quarter and step (``BRIDGE_STEPS``), USD bn, flows of that quarter
     only: ``quarter`` (e.g. ``2026Q2``), ``period_end``, ``step``, ``usd_bn``, ``source_id``
-    and ``derived``. Free cash flow is the reported figure where a source gives one; otherwise
-    it is our arithmetic (operating cash flow less purchases and finance-lease principal) and
-    ``derived`` is True, with the sources of its parts. A step no source gives is left out,
-    never filled; a quarter missing its purchases gets no free cash flow either.
+    and ``derived``. Free cash flow is on Meta's definition only: the reported figure where a
+    source gives it on that definition; otherwise our arithmetic (operating cash flow less
+    purchases and finance-lease principal, all three stated) and ``derived`` is True, with the
+    sources of its parts. A step no source gives is left out, never filled.
     """
     quarterly = cash_flow[cash_flow["period"].str.contains("Q")]
     quarterly = quarterly[quarterly["metric"].isin(_BRIDGE_METRICS)]
+    # free cash flow on the book's definition only (Meta's); another definition never stands in
+    quarterly = quarterly[
+        (quarterly["metric"] != "free_cash_flow") | (quarterly["definition"] == FCF_DEFINITION)
+    ]
     best = preferred(quarterly, ["period", "metric"], sources)
     have_ocf = best[best["metric"] == "operating_cash_flow"].sort_values("period_end")
     periods = list(have_ocf["period"].iloc[-quarters:])
@@ -148,11 +178,13 @@ def quarterly_bridge(
                     got.loc[metric, "source_id"],
                     False,
                 )
-            elif metric == "free_cash_flow" and {"operating_cash_flow", "purchases_ppe"} <= set(
-                got.index
-            ):
+            elif metric == "free_cash_flow" and {
+                "operating_cash_flow",
+                "purchases_ppe",
+                "finance_lease_principal",
+            } <= set(got.index):
+                # Meta's definition needs all three parts; without the principal it is not stated
                 parts = ["operating_cash_flow", "purchases_ppe", "finance_lease_principal"]
-                parts = [p for p in parts if p in got.index]
                 value = got.loc["operating_cash_flow", "value_usd_bn"] - sum(
                     got.loc[p, "value_usd_bn"] for p in parts[1:]
                 )
@@ -266,13 +298,17 @@ def annual_bridge(
     outflows negative; NaN where no source states it), ``status`` (``reported``,
     ``our arithmetic`` or ``not stated``), ``definition`` (what a free-cash-flow or cash figure
     means) and ``source_id``. A step no source states is kept as ``not stated``, never zero.
-    Free cash flow is the reported figure where a source gives one (its note says which
-    definition), otherwise operating cash flow less purchases, less finance-lease principal
-    where stated. The change in cash needs the year-end balance of the year and the year
+    Free cash flow is on Meta's definition only (:data:`report.data.bases.FCF_DEFINITION`): the
+    reported figure where a source states it on that definition, otherwise operating cash flow
+    less purchases and finance-lease principal when all three are stated, otherwise not stated
+    (a figure on another definition never stands in). The change in cash needs the year-end balance of the year and the year
     before; otherwise it is not stated. Amounts are flows of the year from the cash-flow
     statement only: off-balance-sheet financing never enters (see ``off_balance_items``).
     """
     annual = cash_flow[cash_flow["period"].str.startswith("FY")].copy()
+    annual = annual[
+        (annual["metric"] != "free_cash_flow") | (annual["definition"] == FCF_DEFINITION)
+    ]
     annual["fiscal_year"] = annual["period"].str[2:].astype(int)
     best = preferred(annual, ["fiscal_year", "metric"], sources).set_index(
         ["fiscal_year", "metric"]
@@ -292,7 +328,11 @@ def annual_bridge(
         for metric, step in _ANNUAL_METRICS.items():
             row = got(year, metric)
             if row is not None:
-                note = "" if pd.isna(row.get("note")) else str(row.get("note"))
+                note = (
+                    FCF_DEFINITION_SHORT[FCF_DEFINITION]
+                    if metric == "free_cash_flow"
+                    else ("" if pd.isna(row.get("note")) else str(row.get("note")))
+                )
                 values[step] = (float(row["value_usd_bn"]), "reported", note, row["source_id"])
         if year in buys.index:
             values[BRIDGE_STEPS[1]] = (
@@ -301,15 +341,11 @@ def annual_bridge(
                 "",
                 buys.loc[year, "source_id"],
             )
-        if BRIDGE_STEPS[3] not in values and {BRIDGE_STEPS[0], BRIDGE_STEPS[1]} <= set(values):
-            parts = [BRIDGE_STEPS[0], BRIDGE_STEPS[1]]
-            parts += [BRIDGE_STEPS[2]] if BRIDGE_STEPS[2] in values else []
+        if BRIDGE_STEPS[3] not in values and set(BRIDGE_STEPS[:3]) <= set(values):
+            # Meta's definition needs all three parts; without the principal it is not stated
+            parts = list(BRIDGE_STEPS[:3])
             fcf = values[parts[0]][0] - sum(values[p][0] for p in parts[1:])
-            definition = (
-                "operating cash flow less purchases and finance-lease principal"
-                if len(parts) == 3
-                else "operating cash flow less purchases (finance-lease principal not stated)"
-            )
+            definition = FCF_DEFINITION_SHORT[FCF_DEFINITION] + ", our arithmetic"
             values[BRIDGE_STEPS[3]] = (
                 fcf,
                 "our arithmetic",
@@ -390,3 +426,23 @@ def annual_bridge_chart(bridge: pd.DataFrame) -> alt.LayerChart:
             "outflows below zero, and a grey cross where no source states a step."
         ),
     )
+
+
+def trend_text(values: pd.Series, what: str) -> str:
+    """What a series of quarters did, claimed only as far as every step shows it.
+
+    ``values`` is indexed by quarter label in time order (quarters without a figure are
+    skipped and the text says how many have one). ``fell at each of the N steps`` needs every
+    step down (``rose`` every step up); otherwise ``moved up and down``; fewer than two values:
+    ``one quarter only, no trend``.
+    """
+    clean = values.dropna()
+    if len(clean) < 2:
+        return f"{what}: one quarter only, no trend"
+    steps = clean.diff().dropna()
+    n = len(steps)
+    if (steps < 0).all():
+        return f"{what} fell at each of the {n} steps between the {n + 1} quarters with a figure"
+    if (steps > 0).all():
+        return f"{what} rose at each of the {n} steps between the {n + 1} quarters with a figure"
+    return f"{what} moved up and down over the {len(clean)} quarters with a figure"

@@ -269,12 +269,26 @@ def compute_plan_rows(plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     return gw.reset_index(drop=True), acc.reset_index(drop=True), missing
 
 
+#: Reader-facing words for the status of a stated compute figure (compute_plans.status).
+PLAN_STATUS_LABELS = {
+    "plan": "Plan",
+    "signed": "Signed contract",
+    "estimate": "Estimate by others",
+    "in_service": "In service",
+}
+
+
 def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
     """One bar per stated figure, grouped by company or lab; colour is the status.
 
     ``measure`` is ``"GW"`` or ``"accelerators"`` (axis title and wording only).
     """
     order = [e for e in COMPUTE_ENTITIES if e in set(rows["family"])]
+    rows = rows.assign(status_label=rows["status"].map(PLAN_STATUS_LABELS))
+    if rows["status_label"].isna().any():
+        raise ValueError(
+            f"unknown status in {sorted(set(rows['status']) - set(PLAN_STATUS_LABELS))}"
+        )
     title = (
         "Gigawatts stated, Meta beside peers and labs"
         if measure == "GW"
@@ -287,12 +301,16 @@ def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
             y=alt.Y("family:N", title=None, sort=order),
             yOffset=alt.YOffset("label:N"),
             x=alt.X("value:Q", title="GW" if measure == "GW" else "Accelerators (GPUs)"),
-            color=alt.Color("status:N", title="Status"),
+            color=alt.Color(
+                "status_label:N",
+                title="Status",
+                scale=alt.Scale(domain=list(PLAN_STATUS_LABELS.values())),
+            ),
             tooltip=[
                 alt.Tooltip("entity:N", title="Who"),
                 alt.Tooltip("label:N", title="Figure"),
                 alt.Tooltip("value:Q", title="Value", format=",.1f" if measure == "GW" else ",.0f"),
-                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("status_label:N", title="Status"),
                 alt.Tooltip("target_year:Q", title="For year", format="d"),
                 alt.Tooltip("date:T", title="Stated", format="%b %Y"),
                 alt.Tooltip("note:N", title="Note"),

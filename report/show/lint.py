@@ -1,0 +1,200 @@
+"""Chart lint: what a reader of a chart must always get, checked on the Vega-Lite spec.
+
+Each check takes a chart's spec (as the book embeds it: top-level ``datasets``, layers) and
+returns a list of problems in words (empty when the chart passes):
+
+- :func:`invisible_marks`: a data mark drawn with no fill and no outline, or fully transparent;
+- :func:`mismatched_legends`: colour, fill and stroke of one field on different scales, so the
+  legend (drawn for one of them) does not describe the marks;
+- :func:`raw_codes`: a data code (``in_service``) shown in a legend, label or tooltip;
+- :func:`unformatted_dates`: a date in a tooltip without a format (a reader and a screen reader
+  would get an epoch number);
+- :func:`too_tall`: a chart taller than one screen (``MAX_HEIGHT`` px).
+
+:func:`lint` runs them all. The test suite runs it on every chart of the built book.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+#: A chart taller than this (px) does not fit on one screen at 1280×800.
+MAX_HEIGHT = 800
+
+#: A value shaped like a data code: lower-case words joined by underscores.
+CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+#: Fields whose values are identifiers by design, shown only in tooltips as such.
+ID_FIELDS = re.compile(r"(source_id|_id|url|id)$")
+
+CHANNELS_WITH_LEGEND = ("color", "fill", "stroke", "shape", "strokeDash", "size", "opacity")
+
+
+def views(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every single view (a node with a mark) of a spec, with what it inherits.
+
+    Layers and concatenations are opened; a layer's shared ``encoding`` and ``data`` pass to
+    its children (a child's own channels win), as Vega-Lite resolves them.
+    """
+    stack: list[tuple[dict[str, Any], dict[str, Any], Any]] = [(spec, {}, None)]
+    while stack:
+        node, inherited, data = stack.pop()
+        encoding = {**inherited, **(node.get("encoding") or {})}
+        data = node.get("data") or data
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            stack.extend(
+                (child, encoding if key == "layer" else {}, data) for child in node.get(key, [])
+            )
+        if "mark" in node:
+            yield {**node, "encoding": encoding, **({"data": data} if data else {})}
+
+
+def _mark(view: dict[str, Any]) -> dict[str, Any]:
+    mark = view["mark"]
+    return {"type": mark} if isinstance(mark, str) else dict(mark)
+
+
+def _values(channel: Any) -> list[Any]:
+    """The constant values a channel can take (``value`` and the branches of ``condition``)."""
+    if not isinstance(channel, dict):
+        return []
+    found = [channel["value"]] if "value" in channel else []
+    conditions = channel.get("condition", [])
+    for cond in conditions if isinstance(conditions, list) else [conditions]:
+        if isinstance(cond, dict) and "value" in cond:
+            found.append(cond["value"])
+    return found
+
+
+def _rows(spec: dict[str, Any], view: dict[str, Any]) -> list[dict[str, Any]]:
+    name = (view.get("data") or spec.get("data") or {}).get("name")
+    return spec.get("datasets", {}).get(name, []) if name else []
+
+
+def invisible_marks(spec: dict[str, Any]) -> list[str]:
+    """Data marks a reader cannot see: fully transparent, or with neither fill nor outline.
+
+    Whether a mark is filled comes from the mark, else from the spec's theme ``config`` (the
+    book's theme fills points), else Vega-Lite's default (points hollow, areas and bars filled).
+    """
+    problems = []
+    for view in views(spec):
+        mark, enc = _mark(view), view.get("encoding", {})
+        kind = mark.get("type")
+        if kind in ("text", "rule", "line", "trail") or not enc:
+            continue  # text and strokes are their own outline
+        if mark.get("opacity") == 0 or 0 in _values(enc.get("opacity")):
+            problems.append(f"{kind} mark with opacity 0")
+            continue
+        config = spec.get("config") or {}
+        default = (config.get(kind) or {}).get("filled", (config.get("mark") or {}).get("filled"))
+        filled = mark.get("filled", kind not in ("point",) if default is None else default)
+        no_fill = (
+            not filled
+            or mark.get("fillOpacity") == 0
+            or 0 in _values(enc.get("fillOpacity"))
+            or mark.get("fill") in ("transparent", "none")
+        )
+        has_stroke = (
+            (
+                "stroke" in enc
+                or mark.get("stroke") not in (None, "transparent", "none")
+                or (not filled and ("color" in enc or "color" in mark))
+            )
+            and mark.get("strokeWidth", 1) != 0
+            and 0 not in _values(enc.get("strokeWidth"))
+        )
+        if no_fill and not has_stroke:
+            problems.append(f"{kind} marks with no fill and no outline (invisible)")
+    return problems
+
+
+def _scale(channel: dict[str, Any]) -> dict[str, Any]:
+    scale = channel.get("scale") or {}
+    return {k: scale.get(k) for k in ("domain", "range", "scheme")}
+
+
+def mismatched_legends(spec: dict[str, Any]) -> list[str]:
+    """Colour, fill and stroke encoding one field must share one explicit scale, or the legend lies."""
+    problems = []
+    for view in views(spec):
+        enc = view.get("encoding", {})
+        by_field: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for name in ("color", "fill", "stroke"):
+            channel = enc.get(name)
+            if isinstance(channel, dict) and channel.get("field"):
+                by_field.setdefault(channel["field"], []).append((name, _scale(channel)))
+        for field, used in by_field.items():
+            # Vega-Lite gives each channel its own scale: only an explicit, shared domain and
+            # range make colour, fill and stroke agree (implicit domains follow each layer's data)
+            explicit = all(s["domain"] is not None and s["range"] is not None for _, s in used)
+            if len(used) > 1 and (not explicit or any(s != used[0][1] for _, s in used[1:])):
+                names = ", ".join(n for n, _ in used)
+                problems.append(f"{names} of {field!r} on different scales: the legend misleads")
+    return problems
+
+
+def raw_codes(spec: dict[str, Any]) -> list[str]:
+    """Values shaped like data codes in a legend or tooltip field (ids and URLs excepted)."""
+    problems = set()
+    for view in views(spec):
+        enc = view.get("encoding", {})
+        fields = []
+        for name in CHANNELS_WITH_LEGEND:
+            channel = enc.get(name)
+            if (
+                isinstance(channel, dict)
+                and channel.get("field")
+                and channel.get("type") == "nominal"
+            ):
+                fields.append(channel["field"])
+        tips = enc.get("tooltip") or []
+        for tip in tips if isinstance(tips, list) else [tips]:
+            if isinstance(tip, dict) and tip.get("field") and tip.get("type") == "nominal":
+                fields.append(tip["field"])
+        rows = _rows(spec, view)
+        for field in fields:
+            if ID_FIELDS.search(field):
+                continue
+            for row in rows:
+                value = row.get(field)
+                if isinstance(value, str) and CODE.match(value):
+                    problems.add(f"raw code {value!r} shown for {field!r}")
+    return sorted(problems)
+
+
+def unformatted_dates(spec: dict[str, Any]) -> list[str]:
+    """Temporal tooltip fields without a format or time unit (read out as epoch numbers)."""
+    problems = []
+    for view in views(spec):
+        tips = view.get("encoding", {}).get("tooltip") or []
+        for tip in tips if isinstance(tips, list) else [tips]:
+            if (
+                isinstance(tip, dict)
+                and tip.get("type") == "temporal"
+                and not tip.get("format")
+                and not tip.get("timeUnit")
+            ):
+                problems.append(f"date {tip.get('field')!r} in a tooltip has no format")
+    return problems
+
+
+def too_tall(spec: dict[str, Any], limit: int = MAX_HEIGHT) -> list[str]:
+    """A fixed height above ``limit`` px (a chart that needs more than one screen)."""
+    height = spec.get("height")
+    if isinstance(height, int | float) and height > limit:
+        return [f"{height} px tall (more than {limit})"]
+    return []
+
+
+def lint(spec: dict[str, Any]) -> list[str]:
+    """Every problem of one chart spec, by check."""
+    return [
+        *invisible_marks(spec),
+        *mismatched_legends(spec),
+        *raw_codes(spec),
+        *unformatted_dates(spec),
+        *too_tall(spec),
+    ]
