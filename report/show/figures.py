@@ -43,11 +43,12 @@ def usd_bn(value: float | None, digits: int = 1) -> str:
     """``72.22`` -> ``$72.2 billion``; ``-1.4`` -> ``−$1.4 billion``; 1,000 or more in trillions."""
     if _is_missing(value):
         return "n/a"
-    sign = MINUS if value < 0 and float(fixed(abs(value), digits + 1)) != 0 else ""
-    value = abs(value)
+    negative, value = value < 0, abs(value)
     if value >= 1000:
-        return f"{sign}${fixed(value / 1000, digits + 1)} trillion"
+        return f"{MINUS if negative else ''}${fixed(value / 1000, digits + 1)} trillion"
     text = fixed(value, digits)
+    # a value that rounds to zero has no sign
+    sign = MINUS if negative and float(text.replace(",", "")) != 0 else ""
     if digits and text.endswith("." + "0" * digits):
         text = text[: -(digits + 1)]
     return f"{sign}${text} billion"
@@ -87,7 +88,7 @@ def growth_words(rate: float | None, digits: int = 0) -> str:
     if _is_missing(rate):
         return "n/a"
     text = fixed(abs(rate) * 100, digits)
-    if float(text) == 0:
+    if float(text.replace(",", "")) == 0:
         return "stays flat"
     return f"{'grows' if rate > 0 else 'shrinks'} {text}%"
 
@@ -100,7 +101,7 @@ def change_words(rate: float | None, digits: int = 0) -> str:
     if _is_missing(rate):
         return "n/a"
     text = fixed(abs(rate) * 100, digits)
-    if float(text) == 0:
+    if float(text.replace(",", "")) == 0:
         return "unchanged"
     return f"{'up' if rate > 0 else 'down'} {text}%"
 
