@@ -93,16 +93,68 @@ def grade_counts(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sources_table_html(sources: pd.DataFrame, cited: pd.DataFrame, kinds: list[str]) -> str:
+REREAD_ACTIONS = ("confirmed", "corrected", "resourced", "regraded", "dropped")
+REREAD_FAULTS = (
+    "combined_attributes",
+    "weaker_than_row",
+    "wrong_value",
+    "no_stored_page",
+    "wrong_grade",
+)
+
+
+def last_reread(rereads: pd.DataFrame) -> pd.DataFrame:
+    """Each source's latest re-read: ``source_id``, ``reread`` (date), ``supports``, ``action``."""
+    if rereads.empty:
+        return pd.DataFrame(columns=["source_id", "reread", "supports", "action"])
+    latest = rereads.sort_values("reread").drop_duplicates("source_id", keep="last")
+    return latest[["source_id", "reread", "supports", "action"]].reset_index(drop=True)
+
+
+def reread_summary(rereads: pd.DataFrame) -> dict[str, object]:
+    """The ledger's latest re-read in numbers (every count a count of sources, each once).
+
+    Returns ``date`` (of the newest re-read, or None), ``total``, ``cited`` and ``random``
+    (by sample), ``stored_exact``, ``supports_all``, ``actions`` and ``faults`` (counts per
+    kind; a source with several counts under each).
+    """
+    latest = rereads.sort_values("reread").drop_duplicates("source_id", keep="last")
+
+    def count_in(column: str, word: str) -> int:
+        return int(
+            sum(word in [p.strip() for p in str(v).split(";")] for v in latest[column].fillna(""))
+        )
+
+    return {
+        "date": latest["reread"].max() if len(latest) else None,
+        "total": len(latest),
+        "cited": int((latest["sample"] == "cited").sum()),
+        "random": int((latest["sample"] == "random").sum()),
+        "stored_exact": int((latest["stored"] == "exact").sum()),
+        "supports_all": int((latest["supports"] == "all").sum()),
+        "actions": {a: count_in("action", a) for a in REREAD_ACTIONS},
+        "faults": {f: count_in("faults", f) for f in REREAD_FAULTS},
+    }
+
+
+def sources_table_html(
+    sources: pd.DataFrame,
+    cited: pd.DataFrame,
+    kinds: list[str],
+    rereads: pd.DataFrame | None = None,
+) -> str:
     """Every source of the given grades, one section per grade (strongest first).
 
     Each section has an anchor ``grade-<kind>`` and a table: title (linked), publisher,
-    date, grade (with the second-hand mark and how many stored documents quote it), the tables
-    citing it, and the chapters using it.
+    date, grade (with the second-hand mark and how many stored documents quote it), the date a
+    second reader last re-read it against its stored page (``rereads``), the tables citing it,
+    and the chapters using it.
     """
     sections = []
+    reread = last_reread(rereads if rereads is not None else pd.DataFrame())
     for kind in [k for k in KIND_LABELS if k in kinds]:
         rows = sources[sources["kind"] == kind].merge(cited, on="source_id", how="left")
+        rows = rows.merge(reread[["source_id", "reread"]], on="source_id", how="left")
         if rows.empty:
             continue
         rows = rows.sort_values(["publisher", "published", "source_id"], na_position="last")
@@ -125,10 +177,14 @@ def sources_table_html(sources: pd.DataFrame, cited: pd.DataFrame, kinds: list[s
                 "publisher": "Publisher",
                 "published": "Published",
                 "grade_text": "Grade",
+                "reread": "Last re-read",
                 "tables_text": "Cited in tables",
                 "chapters_html": "Used in",
             },
-            formats={"published": lambda d: figures.short_date(d) if pd.notna(d) else "undated"},
+            formats={
+                "published": lambda d: figures.short_date(d) if pd.notna(d) else "undated",
+                "reread": lambda d: figures.short_date(d) if pd.notna(d) else "not yet",
+            },
             raw_html=["title_html", "chapters_html"],
             caption=f"{KIND_LABELS[kind]}: {len(rows)} sources",
             css_class="report-table report-sources-table",
