@@ -353,8 +353,13 @@ def _copy_data(app: Any, exception: Exception | None) -> None:
         return
     target = Path(app.outdir) / "data"
     target.mkdir(parents=True, exist_ok=True)
+    from report.publish.csvsafe import neutralise_csv
+
     for path in source.iterdir():
-        if path.suffix in (".csv", ".yaml"):
+        if path.suffix == ".csv":  # offered to spreadsheets: formula-like cells neutralised
+            text = path.read_text(encoding="utf-8-sig")
+            (target / path.name).write_text(neutralise_csv(text), encoding="utf-8")
+        elif path.suffix == ".yaml":
             shutil.copy2(path, target / path.name)
 
 

@@ -7,6 +7,7 @@
 - :mod:`.financing`: who pays (operating cash flow against capex, quarterly and annual bridges);
 - :mod:`.deals`: the financing and compute deals by stage, and what sits off the balance sheet;
 - :mod:`.peers`: Meta beside Microsoft, Alphabet, Amazon and Oracle (capex, capex intensity);
+- :mod:`.returns`: return on the spend (revenue growth against capex growth, capex per dollar of new revenue);
 - :mod:`.what_if`: what a gigawatt means in accelerators and households.
 
 The notebook imports this one name: ``from report.chapters import infrastructure as infra``.
@@ -28,7 +29,6 @@ from report.chapters.infrastructure.capex import (
     capex_bases_chart,
     capex_series,
     check_basis,
-    comparable_outcomes,
     cumulative_since,
     growth,
     guidance_chart,
@@ -39,12 +39,16 @@ from report.chapters.infrastructure.capex import (
     latest_guidance,
     latest_quarter,
     multiple_of,
-    occasion_point,
     outcomes_table_html,
-    quarter_comparison,
     quarterly_chart,
     upward_revisions,
     with_midpoints,
+)
+from report.chapters.infrastructure.comparators import (
+    comparable_outcomes,
+    occasion_point,
+    quarter_comparison,
+    shift_quarter,
 )
 from report.chapters.infrastructure.deals import (
     COMMITTED_STAGES,
@@ -95,6 +99,11 @@ from report.chapters.infrastructure.peers import (
     ranks,
     year_gap_text,
 )
+from report.chapters.infrastructure.returns import (
+    capex_per_incremental_revenue,
+    returns_chart,
+    revenue_and_capex,
+)
 from report.chapters.infrastructure.what_if import (
     HOURS_PER_YEAR,
     WHAT_IF_SOURCES,
@@ -105,6 +114,10 @@ from report.chapters.infrastructure.what_if import (
 from report.data.sourcing import preferred
 
 __all__ = [
+    "shift_quarter",
+    "capex_per_incremental_revenue",
+    "returns_chart",
+    "revenue_and_capex",
     "comparable_outcomes",
     "occasion_point",
     "CAMPUS_STATUS_LABELS",

@@ -1,4 +1,8 @@
-"""Infrastructure chapter, who pays: operating cash flow against capex, quarterly and annual bridges."""
+"""Infrastructure chapter, who pays: operating cash flow against capex, quarterly and annual bridges.
+
+Over 400 lines because the funding chart and the two bridges share their steps, signs and the
+book's one free-cash-flow definition, and read best together.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from report.data.sourcing import split_ids
+from report.publish.csvsafe import neutralise
 from report.publish.takeaway.links import TakeawayError
 
 #: Columns the CSV adds to the rows drawn.
@@ -143,7 +144,11 @@ def drawn_datasets(spec: dict[str, Any]) -> list[Drawn]:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: ISO dates without a midnight time, floats without binary noise."""
+    """A CSV cell: ISO dates kept short, floats without noise, formulas neutralised.
+
+    Text a spreadsheet would run as a formula gets a leading apostrophe
+    (``report.publish.csvsafe``); numbers stay numbers.
+    """
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
@@ -153,8 +158,8 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?", value):
         return value[:10]
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        return neutralise(json.dumps(value, ensure_ascii=False))
+    return neutralise(value)
 
 
 def _source_ids(row: dict[str, Any]) -> list[str]:
