@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from report import data, paths
+from report.build import lock, toc
 from report.build import params as params_mod
-from report.build import toc
 from report.build.execute import ExecutionError
 from report.data.validation import DataError, format_problems
 from report.publish import book
@@ -21,6 +21,8 @@ EXIT_DATA = 2
 EXIT_PARAMS = 3
 EXIT_EXECUTION = 4
 EXIT_BUILD = 5
+EXIT_LOCKED = 6
+EXIT_NOT_WRITABLE = 7
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks executed in parallel (default: one per CPU)",
     )
     b.add_argument("--force", action="store_true", help="ignore the cache; execute everything")
+    b.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if another build is running in this folder, stop at once (exit 6) instead of waiting",
+    )
     b.add_argument(
         "--dry-run",
         action="store_true",
@@ -161,9 +168,20 @@ def main(argv: list[str] | None = None) -> int:
             data_dir=args.data,
             jobs=args.jobs,
             force=args.force,
+            wait=not args.no_wait,
         )
         print(report.summary())
         return 0
+    except lock.BuildLocked as exc:
+        print(f"error: {exc}; nothing was done (without --no-wait, build waits).", file=sys.stderr)
+        return EXIT_LOCKED
+    except lock.NotWritable as exc:
+        print(
+            f"error: {exc.strerror}. Build from a writable copy of the repository "
+            "(git clone or cp -r); nothing was done.",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_WRITABLE
     except DataError as exc:
         print(f"error: the data is invalid; nothing was executed.\n{exc}", file=sys.stderr)
         return EXIT_DATA

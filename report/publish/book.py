@@ -29,7 +29,7 @@ from typing import Any
 import nbformat
 
 from report import data, facts, paths
-from report.build import cache, execute, toc
+from report.build import cache, execute, lock, toc
 from report.build import params as params_mod
 from report.publish import sphinxext, takeaway
 
@@ -319,8 +319,27 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     progress: Callable[[str], None] = print,
+    wait: bool = True,
 ) -> BuildReport:
-    """Build the book into ``root/_build/html``; raise before touching it on any failure."""
+    """Build the book into ``root/_build/html``; raise before touching it on any failure.
+
+    One build at a time per folder: a second one waits for the first (``wait``) or raises
+    ``lock.BuildLocked``; a folder that cannot be written raises ``lock.NotWritable``.
+    """
+    with lock.build_lock(root / "_build", wait=wait, progress=progress):
+        return _build(root, params_file, scenario, cli_params, data_dir, jobs, force, progress)
+
+
+def _build(
+    root: Path,
+    params_file: Path | None,
+    scenario: str | None,
+    cli_params: list[str] | None,
+    data_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+    progress: Callable[[str], None],
+) -> BuildReport:
     started = time.perf_counter()
     build_dir = root / "_build"
     stage = build_dir / "stage"
