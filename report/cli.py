@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from report import data, paths
-from report.build import lock, toc
+from report.build import lock, stop, toc
 from report.build import params as params_mod
 from report.build.execute import ExecutionError
 from report.data.validation import DataError, format_problems
@@ -22,6 +22,7 @@ EXIT_PARAMS = 3
 EXIT_EXECUTION = 4
 EXIT_BUILD = 5
 EXIT_LOCKED = 6
+EXIT_INTERRUPTED = 130  # Ctrl-C; SIGTERM exits 143
 EXIT_NOT_WRITABLE = 7
 
 
@@ -140,6 +141,7 @@ def _pdf() -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
+    stop.raise_on_sigterm()
     try:
         if args.command == "validate":
             return _validate(args.data)
@@ -172,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(report.summary())
         return 0
+    except (KeyboardInterrupt, stop.Interrupted) as exc:
+        code = exc.code if isinstance(exc, stop.Interrupted) else EXIT_INTERRUPTED
+        stop.kill_descendants()
+        stop.clean_stage(paths.ROOT / "_build" / "stage")
+        print("interrupted; _build/html is unchanged", file=sys.stderr)
+        return code
     except lock.BuildLocked as exc:
         print(f"error: {exc}; nothing was done (without --no-wait, build waits).", file=sys.stderr)
         return EXIT_LOCKED

@@ -23,6 +23,7 @@ from typing import Any
 
 import nbformat
 
+from report.build import stop
 from report.data import READS_ENV
 
 #: Tags a cell needs so the book hides it (papermill's injected cell shows as a note instead).
@@ -257,11 +258,19 @@ def run_all(
         return []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     results: dict[str, Result] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    try:
         futures = {pool.submit(run, job): job for job in jobs}
         for future in as_completed(futures):
             result = future.result()
             results[result.name] = result
             if progress:
                 progress(result, len(results), len(jobs))
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or broken: end every worker and kernel now instead of
+        # waiting for the notebooks already running, and queue nothing more.
+        stop.kill_descendants()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [results[job.name] for job in jobs]
