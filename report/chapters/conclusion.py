@@ -326,3 +326,61 @@ def projection_chart(
             "projection under this edition's assumptions, with a line at the article's threshold."
         ),
     )
+
+
+def reality_labs_quarters(quarterly: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Reality Labs by quarter, one row per quarter and measure (USD bn), strongest source.
+
+    ``quarterly`` is the ``reality_labs_quarterly`` table. Returns ``quarter``, ``period_end``,
+    ``measure`` (``Operating loss`` or ``Revenue``), ``usd_bn`` and ``source_id``; a measure no
+    source states for a quarter is left out, never zero.
+    """
+    parts = []
+    for column, measure in (
+        ("operating_loss_usd_bn", "Operating loss"),
+        ("revenue_usd_bn", "Revenue"),
+    ):
+        rows = preferred(quarterly.dropna(subset=[column]), ["quarter"], sources)
+        parts.append(
+            rows[["quarter", "period_end", column, "source_id"]]
+            .rename(columns={column: "usd_bn"})
+            .assign(measure=measure)
+        )
+    out = pd.concat(parts, ignore_index=True).sort_values(["period_end", "measure"])
+    return out.reset_index(drop=True)
+
+
+def reality_labs_quarters_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Reality Labs' operating loss and revenue per quarter, side by side (flows of a quarter)."""
+    data = rows.assign(label=rows["quarter"].str[-2:] + " " + rows["quarter"].str[:4])
+    order = ["Operating loss", "Revenue"]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "label:O", title="Quarter", sort=list(data.drop_duplicates("quarter")["label"])
+            ),
+            xOffset=alt.XOffset("measure:N", sort=order),
+            y=alt.Y("usd_bn:Q", title="USD bn, flows of the quarter"),
+            color=alt.Color("measure:N", title=None, sort=order, scale=alt.Scale(domain=order)),
+            tooltip=[
+                alt.Tooltip("label:N", title="Quarter"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.2f"),
+                alt.Tooltip("source_id:N", title="Source"),
+            ],
+        )
+        .properties(
+            width="container",
+            height=260,
+            title=alt.Title(
+                "Reality Labs, quarter by quarter",
+                subtitle="Operating loss beside revenue in each quarter",
+            ),
+            description=(
+                "Grouped bar chart of Reality Labs' operating loss and revenue per quarter, in "
+                "billions of US dollars."
+            ),
+        )
+    )

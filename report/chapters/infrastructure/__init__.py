@@ -82,6 +82,15 @@ from report.chapters.infrastructure.financing import (
     quarterly_bridge_chart,
     trend_text,
 )
+from report.chapters.infrastructure.outlooks import (
+    fiscal_year_end,
+    fiscal_year_label,
+    guidance_history,
+    guidance_history_chart,
+    guidance_ranks,
+    guidance_text,
+    open_guidance,
+)
 from report.chapters.infrastructure.peers import (
     ALIGNMENTS,
     COMPUTE_ENTITIES,
@@ -91,8 +100,6 @@ from report.chapters.infrastructure.peers import (
     check_alignment,
     compute_plan_rows,
     compute_plans_chart,
-    fiscal_year_label,
-    guidance_text,
     latest_common_year,
     peer_table,
     peers_chart,
@@ -114,6 +121,11 @@ from report.chapters.infrastructure.what_if import (
 from report.data.sourcing import preferred
 
 __all__ = [
+    "guidance_history",
+    "guidance_history_chart",
+    "fiscal_year_end",
+    "guidance_ranks",
+    "open_guidance",
     "shift_quarter",
     "capex_per_incremental_revenue",
     "returns_chart",

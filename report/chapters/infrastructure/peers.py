@@ -144,36 +144,6 @@ def year_gap_text(table: pd.DataFrame, year: int) -> str:
     return f"{text}; no {nxt} figures for {names}"
 
 
-def fiscal_year_label(company: str, fiscal_year: int, financials: pd.DataFrame) -> str:
-    """``2026`` for a calendar-year company; ``fiscal 2026 (the year to May 2026)`` otherwise.
-
-    The fiscal year's last month comes from the company's rows of ``peer_financials``
-    (``fiscal_year_end``); a company without rows is taken to report by calendar year.
-    """
-    ends = pd.to_datetime(financials.loc[financials["company"] == company, "fiscal_year_end"])
-    if ends.empty or (ends.dt.month == 12).all():
-        return str(fiscal_year)
-    return f"fiscal {fiscal_year} (the year to {ends.iloc[0]:%B} {fiscal_year})"
-
-
-def guidance_text(guidance: pd.DataFrame, financials: pd.DataFrame) -> str:
-    """Each company's latest capex guidance in words, with its fiscal year where that differs.
-
-    E.g. ``Oracle $50 billion for fiscal 2026 (the year to May 2026) (given ...)``.
-
-    ``guidance`` is ``peer_guidance``; ``financials`` is ``peer_financials``.
-    """
-    from report.show import figures as fmt
-
-    latest = guidance.sort_values("given_date").groupby("company").tail(1)
-    return "; ".join(
-        f"{r.company} {fmt.usd_range_bn(r.low_usd_bn, r.high_usd_bn)} for "
-        f"{fiscal_year_label(r.company, int(r.fiscal_year), financials)} "
-        f"(given {fmt.date(r.given_date, r.date_precision)})"
-        for r in latest.itertuples()
-    )
-
-
 def peers_chart(table: pd.DataFrame, measure: str) -> alt.Chart:
     """Lines per company over the aligned years: ``measure`` is capex_usd_bn or intensity."""
     titles = {
