@@ -1,11 +1,46 @@
 """Computations of the open-source chapter (``chapters/open-source.ipynb``), by section.
 
 - :mod:`.releases`: Meta's releases, open-weight flagships and the waits between them, model
-  sizes, reported adoption and what its leaders said about openness.
+  sizes, reported adoption and what its leaders said about openness;
+- :mod:`.frontier`: did the lab catch up? Meta's best model against the best model of other labs,
+  one snapshot per measure, version (or method), source and day, never across versions;
+- :mod:`.frontier_views`: the words, table and chart of those snapshots.
 
 The notebook imports this one name: ``from report.chapters import open_source as oss``.
 """
 
+from report.chapters.open_source.frontier import (
+    MEASURE_ORDER,
+    SERIES_KEYS,
+    SNAPSHOT_KEYS,
+    check_series,
+    frontier_snapshots,
+    in_order,
+    newest,
+    one_per_snapshot,
+    rescored,
+    unscored,
+)
+from report.chapters.open_source.frontier_views import (
+    GAP_AXIS,
+    MEASURE_TITLES,
+    MEASURE_WORDS,
+    frontier_gap_text,
+    frontier_texts,
+    gap_chart,
+    gap_points,
+    gap_text,
+    led_text,
+    limits_texts,
+    measure_text,
+    rescored_text,
+    series_trends,
+    snapshot_sentence,
+    snapshots_table_html,
+    value_text,
+    variant_effect,
+    variant_note,
+)
 from report.chapters.open_source.releases import (
     OPENNESS_COLOURS,
     STANCE_COLOURS,
@@ -26,20 +61,48 @@ from report.chapters.open_source.releases import (
 )
 
 __all__ = [
+    "GAP_AXIS",
+    "MEASURE_ORDER",
+    "MEASURE_TITLES",
+    "MEASURE_WORDS",
     "OPENNESS_COLOURS",
+    "SERIES_KEYS",
+    "SNAPSHOT_KEYS",
     "STANCE_COLOURS",
     "STANCE_ORDER",
     "STATUS_LABELS",
     "STATUS_ORDER",
     "adoption_chart",
     "adoption_series",
+    "check_series",
     "flagship_gaps",
+    "frontier_gap_text",
+    "frontier_snapshots",
+    "frontier_texts",
+    "gap_chart",
+    "gap_points",
+    "gap_text",
+    "in_order",
+    "led_text",
+    "limits_texts",
+    "measure_text",
     "months_since_last",
+    "newest",
     "one_per_model",
+    "one_per_snapshot",
     "open_flagships",
     "openness_split",
+    "rescored",
+    "rescored_text",
     "select",
+    "series_trends",
     "sizes_chart",
+    "snapshot_sentence",
+    "snapshots_table_html",
     "stances_chart",
     "timeline_chart",
+    "unscored",
+    "value_text",
+    "variant_effect",
+    "variant_note",
 ]
