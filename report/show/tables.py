@@ -13,7 +13,14 @@ from report.show import figures
 
 
 def link(url: str, text: str) -> str:
-    """An escaped HTML link."""
+    """An escaped HTML link; a source that is not a web page shows its locator instead.
+
+    A file of a public GitHub repository that the search tool named only by repository, commit
+    and path is cited by the tool's own locator (``github:OWNER/REPO@COMMIT:PATH``), never by an
+    address put together by hand. A browser cannot open it, so it is shown as text.
+    """
+    if not url.startswith(("http://", "https://")):
+        return f"{html.escape(text)} <code>{html.escape(url)}</code>"
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 

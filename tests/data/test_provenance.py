@@ -145,3 +145,16 @@ def test_second_hand_quoters_must_be_independent_and_read(tmp_path, quoters):
     add_cash_flow(copy, "primary-10q")
     found = [p for p in errors(copy) if p.field == "quoted_by"]
     assert found and all(p.file.endswith("sources.csv") for p in found)
+
+
+def test_a_github_file_is_cited_by_the_tools_full_locator_and_nothing_looser(tmp_path):
+    """A source's url is a web address, or a GitHub file as the search tool named it: repository,
+    full commit and path. A partial locator or another scheme is refused, naming the row."""
+    copy = dk.copy_data(tmp_path / "data")
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    dk.set_cell(copy, "sources", "url", f"github:owner/repo.name@{commit}:data/x.json", row=0)
+    dk.set_cell(copy, "sources", "url", "github:owner/repo@0123abc:data/x.json", row=1)
+    dk.set_cell(copy, "sources", "url", "file:///etc/passwd", row=2)
+    bad = [p for p in validate(copy) if p.severity == "error" and p.field == "url"]
+    assert sorted(p.row for p in bad) == [3, 4]
+    assert all("pattern" in str(p) for p in bad)

@@ -384,3 +384,13 @@ def test_growth_words_never_read_grows_minus():
     assert figures.growth_words(-0.15) == "shrinks 15%"
     assert figures.growth_words(0.004) == "stays flat"
     assert figures.growth_words(0.125, 1) == "grows 12.5%"
+
+
+def test_a_source_that_is_not_a_web_page_shows_its_locator_not_a_dead_link():
+    from report.show.tables import link
+
+    web = link("https://example.org/a?x=1&y=2", "A <page>")
+    assert web == '<a href="https://example.org/a?x=1&amp;y=2">A &lt;page&gt;</a>'
+    locator = "github:owner/repo@0123456789abcdef0123456789abcdef01234567:data/x.json"
+    shown = link(locator, "A file")
+    assert "<a " not in shown and f"<code>{locator}</code>" in shown

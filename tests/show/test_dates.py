@@ -20,7 +20,8 @@ def _point_views(spec: dict):
     stack = [spec]
     while stack:
         node = stack.pop()
-        stack.extend(node.get("layer", []))
+        for key in ("layer", "vconcat", "hconcat", "concat"):
+            stack.extend(node.get(key, []))
         mark = node.get("mark")
         kind = mark if isinstance(mark, str) else (mark or {}).get("type")
         if kind in POINTS or (kind == "line" and isinstance(mark, dict) and mark.get("point")):
@@ -66,6 +67,7 @@ def charts(sources) -> dict[str, tuple[alt.TopLevelMixin, pd.DataFrame]]:
     series = oss.adoption_series(
         data.load("adoption"), ["Llama cumulative downloads", "Meta AI monthly users"], sources
     )
+    snapshots = oss.one_per_snapshot(oss.frontier_snapshots(data.load("model_scores")), sources)
     rows = {
         "lab timeline": (labs.timeline_chart, events),
         "comparable deals": (acq.comparables_chart, deals),
@@ -76,6 +78,7 @@ def charts(sources) -> dict[str, tuple[alt.TopLevelMixin, pd.DataFrame]]:
         "statements": (oss.stances_chart, data.load("openness_statements")),
         "departures": (talent.departures_chart, data.load("departures")),
         "financing deals": (infra.deals_chart, data.load("financing_deals")),
+        "frontier gap": (lambda s: oss.gap_chart(s, edition), snapshots),
     }
     return {name: (build(frame), frame) for name, (build, frame) in rows.items()}
 
@@ -92,7 +95,7 @@ def test_every_chart_of_vague_dates_draws_them_as_approximate(sources):
             assert views, name
             rows = [r for v in views for r in spec["datasets"][v["data"]["name"]]]
             assert any(r.get("date_known") not in (None, "exact day") for r in rows), name
-    assert with_vague >= 8  # the data do hold month- and year-only dates in these tables
+    assert with_vague >= 9  # the data do hold month- and year-only dates in these tables
 
 
 def test_the_check_catches_a_month_only_date_drawn_on_the_first():

@@ -1,4 +1,4 @@
-"""Computations and charts of the open-source chapter: releases, sizes, adoption, stances."""
+"""Releases, sizes, adoption and stances: Meta's open-weight record and what it achieved."""
 
 from __future__ import annotations
 
