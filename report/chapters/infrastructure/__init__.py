@@ -103,6 +103,7 @@ from report.chapters.infrastructure.peers import (
     latest_common_year,
     peer_table,
     peers_chart,
+    ranking_year,
     ranks,
     year_gap_text,
 )
@@ -121,6 +122,7 @@ from report.chapters.infrastructure.what_if import (
 from report.data.sourcing import preferred
 
 __all__ = [
+    "ranking_year",
     "guidance_history",
     "guidance_history_chart",
     "fiscal_year_end",

@@ -121,6 +121,23 @@ def latest_common_year(table: pd.DataFrame) -> int:
     return int(complete.index.max())
 
 
+def ranking_year(table: pd.DataFrame, min_companies: int = 4) -> int:
+    """The year peers are ranked on: Meta's latest full year that ``min_companies`` report.
+
+    A ranking on an older year when a newer one is in the data would mislead, so the year is
+    the latest with Meta's figures and at least ``min_companies`` companies (Meta included);
+    a company without that year is named by :func:`year_gap_text`, not ranked. Raises
+    ``ValueError`` when no year qualifies.
+    """
+    full = table.dropna(subset=["capex_usd_bn", "revenue_usd_bn"])
+    counts = full.groupby("year")["company"].nunique()
+    meta_years = set(full.loc[full["company"] == "Meta", "year"])
+    years = [int(y) for y, n in counts.items() if n >= min_companies and y in meta_years]
+    if not years:
+        raise ValueError(f"no year has Meta and {min_companies} companies with capex and revenue")
+    return max(years)
+
+
 def year_gap_text(table: pd.DataFrame, year: int) -> str:
     """Why ``year`` is the ranking year: which companies lack a figure for the years after it.
 
@@ -129,6 +146,13 @@ def year_gap_text(table: pd.DataFrame, year: int) -> str:
     :func:`peer_table`'s output (``company``, ``year``, ``capex_usd_bn``, ``revenue_usd_bn``).
     """
     companies = sorted(table["company"].unique())
+    have_now = set(
+        table[table["year"] == year].dropna(subset=["capex_usd_bn", "revenue_usd_bn"])["company"]
+    )
+    lacking_now = [c for c in companies if c not in have_now]
+    if lacking_now:
+        names = " and ".join(lacking_now)
+        return f"Meta's latest full year; {names}: no figure for it on this basis in our sources"
     text = f"the latest year with all {len(companies)}"
     later = table[table["year"] > year]
     if later.empty:
