@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -163,3 +164,21 @@ def test_a_page_computing_a_fact_its_own_way_stops_the_build(built_copy):
     assert "open-source" in proc.stderr and "labs" in proc.stderr
     assert "executing 1 notebook(s)" in proc.stdout  # only the changed page ran again
     assert tree_digest(root / "_build" / "html") == before, "the last good book was kept"
+
+
+def test_no_glued_text_is_a_placeholder(project):
+    """A key figure or sentence never shows 'n/a', 'nan' or 'None' (a formatter fed a gap)."""
+    glued = json.loads((project / "_build" / "figures.json").read_text())
+    bad = {
+        f"{page}.{key}": text
+        for page, values in glued.items()
+        for key, text in values.items()
+        if re.search(r"\bn/a|\bnan\b|\bNone\b", str(text))
+    }
+    assert bad == {}
+
+
+def test_no_glue_name_has_two_values_across_pages(project):
+    glued = json.loads((project / "_build" / "figures.json").read_text())
+    assert facts.check_named_facts(glued) == []
+    assert glued["infrastructure"]["fact-capex-latest"] == glued["conclusion"]["fact-capex-latest"]
