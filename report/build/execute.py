@@ -167,7 +167,10 @@ def run(job: Job) -> Result:
         os.dup2(fh.fileno(), 1)
         os.dup2(fh.fileno(), 2)
     reads = Path(tempfile.mkstemp(prefix=f"reads-{job.name}-", suffix=".txt")[1])
-    os.environ.update(job.env)  # this is a worker process of its own: the kernel inherits it
+    # this is a worker process of its own: the kernel inherits its environment
+    for name in DROPPED_ENV:
+        os.environ.pop(name, None)
+    os.environ.update({**TOOL_ENV, **job.env})
     os.environ[READS_ENV] = str(reads)
     start = time.perf_counter()
     tmp = job.output.with_name(f".{job.output.stem}.running.ipynb")
@@ -242,6 +245,20 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+#: What the tools the build drives (kernels, Jupyter Book) run under, whatever the machine's
+#: settings: warnings as the tools themselves set them (a PYTHONWARNINGS=error of the calling
+#: shell would turn a third-party deprecation into a failure), one time zone and one locale,
+#: so what is published depends only on data, code and parameters.
+TOOL_ENV = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+DROPPED_ENV = ("PYTHONWARNINGS",)
+
+
+def tool_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) as the build's tools should see it."""
+    env = {k: v for k, v in (os.environ if base is None else base).items() if k not in DROPPED_ENV}
+    return {**env, **TOOL_ENV}
 
 
 def run_all(

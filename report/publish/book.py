@@ -161,7 +161,7 @@ def compile_book(stage: Path, out: Path) -> Path:
     epoch = int(
         dt.datetime(edition.year, edition.month, edition.day, 12, tzinfo=dt.UTC).timestamp()
     )
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    env = {**execute.tool_env(), "SOURCE_DATE_EPOCH": str(epoch)}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         log = out / "jupyter-book.log"
