@@ -1,4 +1,9 @@
-"""Computations and charts of the acquisition chapter: the Scale AI deal and its comparables."""
+"""Computations and charts of the acquisition chapter: the Scale AI deal and its comparables.
+
+Over 400 lines because the chapter follows the deal through five tables (the price and what it
+implies, the comparable deals, the price per person, the aftermath with Meta's accounting and
+the regulators' review, Scale's finances), each with the words its prose glues.
+"""
 
 from __future__ import annotations
 

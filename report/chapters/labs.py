@@ -1,4 +1,9 @@
-"""Computations and charts of the labs chapter: events, reorganisations, leaders' tenures."""
+"""Computations and charts of the labs chapter: events, reorganisations, leaders' tenures.
+
+Over 400 lines because the chapter has four analyses on two tables (the timeline, the
+restructurings and their gaps, the leadership roster ended by departures, what shipped), each
+with the words its prose glues.
+"""
 
 from __future__ import annotations
 

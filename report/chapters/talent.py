@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import facts, preferred
-from report.show.figures import and_list, date, fixed, months_between, months_range
+from report.show.figures import and_list, cardinal, date, fixed, months_between, months_range
 from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
 from report.show.theme import colour_name
 
@@ -702,6 +702,26 @@ def cohort_status(row: pd.Series) -> str:
     if pd.notna(row["destination"]):
         text += f", for {row['destination']}"
     return text
+
+
+def never_joined_sentence(names: list[str]) -> str:
+    """The recruits who never started, as a clause counted apart from departures.
+
+    ``one more recruit in our sources (Avi Verma) never started by a source's account and is
+    counted apart, not as a departure``; ``no source says a recruit never started`` for none.
+    """
+    if not names:
+        return "no source says a recruit never started"
+    who = f"({', '.join(names)})"
+    if len(names) == 1:
+        return (
+            f"one more recruit in our sources {who} never started by a source's account and is "
+            "counted apart, not as a departure"
+        )
+    return (
+        f"{cardinal(len(names))} more recruits in our sources {who} never started by a source's "
+        "account and are counted apart, not as departures"
+    )
 
 
 def never_started_text(departures: pd.DataFrame, sources: pd.DataFrame) -> str:

@@ -210,3 +210,9 @@ def test_the_one_year_mark_equals_its_table(glued):
     )
     for row in left:
         assert row.find_all("td")[0].get_text() in glued["cohort_left_text"]
+
+
+def test_recruits_who_never_started_are_counted_apart_in_words():
+    assert talent.never_joined_sentence([]) == "no source says a recruit never started"
+    assert talent.never_joined_sentence(["Ivy"]).startswith("one more recruit in our sources (Ivy)")
+    assert talent.never_joined_sentence(["Cy", "Ivy"]).startswith("two more recruits")
