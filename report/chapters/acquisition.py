@@ -1,11 +1,19 @@
-"""Computations and charts of the acquisition chapter: the Scale AI deal and its comparables."""
+"""Computations and charts of the acquisition chapter: the Scale AI deal and its comparables.
+
+Over 400 lines because the chapter follows the deal through five tables (the price and what it
+implies, the comparable deals, the price per person, the aftermath with Meta's accounting and
+the regulators' review, Scale's finances), each with the words its prose glues.
+"""
 
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
+from report.show.figures import and_list, as_of, date, newest_as_of, period_of, usd_bn
 from report.show.marks import (
     date_known_opacity,
     date_spans,
@@ -281,6 +289,11 @@ def aftermath_chart(rows: pd.DataFrame) -> alt.Chart | alt.LayerChart:
             alt.Tooltip("type_label:N", title="Kind"),
             alt.Tooltip("what:N", title="What happened"),
             alt.Tooltip("count_reported:Q", title="Number"),
+            *(
+                [alt.Tooltip("amount_usd_bn:Q", title="Amount (USD bn)", format=",.2f")]
+                if "amount_usd_bn" in data.columns
+                else []
+            ),
             alt.Tooltip("source_id:N", title="Source"),
         ]
         x = alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y"))
@@ -329,4 +342,194 @@ def scale_layoffs(aftermath: pd.DataFrame) -> dict[str, float]:
     return {
         "staff": float(staff.max()) if staff.notna().any() else float("nan"),
         "contractors": float(contractors.max()) if contractors.notna().any() else float("nan"),
+    }
+
+
+def layoff_when(aftermath: pd.DataFrame) -> str:
+    """When Scale's staff cut with the largest full-time figure happened, at its precision."""
+    cuts = layoff_rows(aftermath)
+    staff = cuts[cuts["description"].str.contains("full-time", case=False)].dropna(subset=["count"])
+    if staff.empty:
+        return "n/a"
+    row = staff.sort_values("count", ascending=False).iloc[0]
+    return date(row["date"], row.get("date_precision") or "day")
+
+
+# ---------------------------------------------------------------- after the deal
+
+
+def customers_lost(aftermath: pd.DataFrame) -> list[str]:
+    """Scale's customers that pulled back, in date order, each once.
+
+    Our descriptions of ``customer_exit`` rows start with the customer's name ("Google halts
+    several projects ..."), so the first word names it.
+    """
+    rows = aftermath[aftermath["type"] == "customer_exit"].sort_values("date", kind="stable")
+    return list(dict.fromkeys(str(d).split()[0] for d in rows["description"]))
+
+
+def period_words(rows: pd.DataFrame, date_col: str = "date") -> str:
+    """The time the rows' dates cover, in words: ``in June 2025``, ``between 1 June and ...``.
+
+    Each date covers its whole period (a month-only date its month). One month: ``in June
+    2025``; one day: ``on 14 June 2025``; else ``between <first day> and <last day>``.
+    """
+    spans = [
+        period_of(d, p if isinstance(p, str) else "day")
+        for d, p in zip(rows[date_col], rows.get("date_precision", [None] * len(rows)), strict=True)
+        if pd.notna(d)
+    ]
+    if not spans:
+        return "on dates our sources do not give"
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    if first == last:
+        return f"on {date(first)}"
+    if first.to_period("M") == last.to_period("M") and first.day == 1 and last.is_month_end:
+        return f"in {date(first, 'month')}"
+    return f"between {date(first)} and {date(last)}"
+
+
+def stake_accounting(aftermath: pd.DataFrame) -> pd.DataFrame:
+    """What Meta's filings say of its Scale stake: the aftermath rows that state an amount.
+
+    Rows of type ``meta_scale_relationship`` with an ``amount_usd_bn`` (the amount at which a
+    filing carries the stake), oldest first; empty when the table has no such column.
+    """
+    if "amount_usd_bn" not in aftermath.columns:
+        return aftermath.iloc[0:0]
+    rows = aftermath[
+        (aftermath["type"] == "meta_scale_relationship") & aftermath["amount_usd_bn"].notna()
+    ]
+    return rows.sort_values("date").reset_index(drop=True)
+
+
+#: How a filing may book a minority stake, as our descriptions name it, and in words.
+ACCOUNTING_BASES = {
+    "measurement alternative": "under the measurement alternative, not the equity method",
+    "equity method": "under the equity method",
+}
+
+
+def accounting_text(rows: pd.DataFrame) -> dict[str, str]:
+    """Meta's accounting of the stake in words, from :func:`stake_accounting` rows.
+
+    ``amounts``: ``$13.79 billion at 30 June 2025 and $13.80 billion at 31 December 2025``;
+    ``basis``: how every filing books it (``under the measurement alternative, not the equity
+    method``; the filings' bases listed when they differ; ``not stated`` when none says);
+    ``latest``: the newest amount; ``none`` texts when the rows are empty.
+    """
+    if rows.empty:
+        return {"amounts": "no amount in our sources", "basis": "not stated", "latest": "n/a"}
+    amounts = and_list(
+        [
+            f"{usd_bn(v, 2)} at {date(d, p if isinstance(p, str) else 'day')}"
+            for v, d, p in zip(
+                rows["amount_usd_bn"], rows["date"], rows["date_precision"], strict=True
+            )
+        ]
+    )
+    found = []
+    for text in rows["description"]:
+        found.append(next((b for b in ACCOUNTING_BASES if b in str(text).lower()), None))
+    if all(f == found[0] for f in found) and found[0]:
+        basis = ACCOUNTING_BASES[found[0]]
+    elif any(found):
+        basis = and_list([ACCOUNTING_BASES[f] for f in dict.fromkeys(found) if f])
+    else:
+        basis = "not stated"
+    return {
+        "amounts": amounts,
+        "basis": basis,
+        "latest": usd_bn(float(rows["amount_usd_bn"].iloc[-1]), 2),
+    }
+
+
+#: Words that mark a legal row as a step toward a regulator's review of the deal.
+REGULATOR = re.compile(r"\b(FTC|DOJ|regulator|antitrust)\b", re.IGNORECASE)
+
+
+def regulatory_steps(aftermath: pd.DataFrame) -> pd.DataFrame:
+    """The ``legal`` aftermath rows that are steps toward a regulator's review, oldest first.
+
+    A row counts when its description names the FTC, the DOJ, a regulator or antitrust.
+    """
+    legal = aftermath[aftermath["type"] == "legal"]
+    steps = legal[legal["description"].map(lambda d: bool(REGULATOR.search(str(d))))]
+    return steps.sort_values("date").reset_index(drop=True)
+
+
+def newest_row(tables: dict[str, tuple[pd.DataFrame, str, str | None, str]]) -> dict:
+    """The newest dated row across the chapter's tables: where its record reaches.
+
+    ``tables`` maps a table name to ``(frame, date column, precision column or None, text
+    column)``. Returns ``as_of`` and ``as_of_precision`` (as :func:`figures.as_of`), the
+    ``table`` it is in and its ``text``; a tie goes to the coarser precision. Tables dated
+    by year only (``scale_revenue``) are left out by the caller: a year is never newer than
+    the dated rows of the same year.
+    """
+    found = []
+    for name, (frame, col, precision, text) in tables.items():
+        got = as_of(frame, col, precision)
+        if got["as_of"] is None:
+            continue
+        at = frame[pd.to_datetime(frame[col], errors="coerce") == got["as_of"]]
+        words = at[text].dropna().astype(str)
+        found.append({**got, "table": name, "text": words.iloc[0] if len(words) else ""})
+    if not found:
+        return {"as_of": None, "as_of_precision": "day", "table": None, "text": ""}
+    return newest_as_of(*found)
+
+
+#: The structures of the comparable deals as the prose names them (plural).
+STRUCTURE_WORDS = {
+    "acquisition": "outright acquisitions",
+    "minority_stake": "minority stakes",
+    "licence_and_hire": (
+        '"licence and hire" deals that pay for a non-exclusive licence while the founders join '
+        "the buyer"
+    ),
+}
+
+
+def structure_words(deals: pd.DataFrame) -> list[str]:
+    """The structures the deals use, in :data:`STRUCTURE_WORDS` order, as the prose names them."""
+    present = set(deals["structure"])
+    return [words for key, words in STRUCTURE_WORDS.items() if key in present]
+
+
+#: Kinds of revenue figure (scale_revenue.status), in words.
+REVENUE_KINDS = {
+    "actual": "company figures",
+    "reported_estimate": "reported estimates",
+    "projected": "projections",
+}
+
+
+def finances_text(revenue: pd.DataFrame, valuations: pd.DataFrame) -> dict[str, str]:
+    """What the record says of Scale's finances, in words.
+
+    ``kinds``: the kinds of revenue figure present (``company figures, reported estimates and
+    projections``); ``latest_actual``: the newest year with a company figure and the figure
+    (``2024, $1.0 billion``); ``no_figure``: years a company statement gives no figure
+    (``2025``; ``none`` when every statement has one); ``valuation``: the newest valuation,
+    its date and round.
+    """
+    kinds = and_list([w for k, w in REVENUE_KINDS.items() if k in set(revenue["status"])])
+    actual = revenue[revenue["status"] == "actual"]
+    figured = actual.dropna(subset=["revenue_usd_m"]).sort_values("year")
+    latest = (
+        f"{int(figured['year'].iloc[-1])}, {usd_bn(figured['revenue_usd_m'].iloc[-1] / 1000)}"
+        if len(figured)
+        else "none"
+    )
+    blank = sorted(set(actual.loc[actual["revenue_usd_m"].isna(), "year"].astype(int)))
+    blank = [y for y in blank if y not in set(figured["year"].astype(int))]
+    newest = valuations.sort_values("date").iloc[-1]
+    when = date(newest["date"], newest.get("date_precision") or "day")
+    label = newest["round"] if isinstance(newest["round"], str) else "round not stated"
+    return {
+        "kinds": kinds,
+        "latest_actual": latest,
+        "no_figure": and_list([str(y) for y in blank]) or "none",
+        "valuation": f"{usd_bn(newest['valuation_usd_bn'])} ({when}; {label})",
     }

@@ -1,13 +1,25 @@
-"""Computations and charts of the labs chapter: events, reorganisations, leaders' tenures."""
+"""Computations and charts of the labs chapter: events, reorganisations, leaders' tenures.
+
+Over 400 lines because the chapter has four analyses on two tables (the timeline, the
+restructurings and their gaps, the leadership roster ended by departures, what shipped), each
+with the words its prose glues.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from report.data.sourcing import preferred
+from report.data.sourcing import KIND_RANK, best_kind, facts, preferred
+from report.show.figures import (
+    and_list,
+    counted,
+    months_between,
+    months_range,
+    months_range_text,
+    number,
+)
 from report.show.figures import date as fmt_date
-from report.show.figures import months_between, months_range, months_range_text
 from report.show.marks import (
     date_known_opacity,
     date_spans,
@@ -128,14 +140,134 @@ def group_family(group: str) -> str:
     return GROUP_FAMILIES[3]
 
 
-def tenures(leadership: pd.DataFrame, edition: pd.Timestamp) -> pd.DataFrame:
-    """Each role with its length in months; open roles run to the edition date."""
-    out = leadership.dropna(subset=["start"]).copy()
-    out["ongoing"] = out["end"].isna()
+#: One role is one person in one title: two sources of it are one role on the roster.
+ROLE_KEYS = ["person", "title"]
+
+#: What the roster says of a role: ended (a source gives its end), ended when the person left
+#: Meta (departures), open at the latest source, or the person left on a date no source gives.
+ROLE_STATES = {
+    "role": "Ended",
+    "departure": "Ended: left Meta",
+    "open": "In role at the latest source",
+    "left_undated": "Left Meta, date not stated",
+}
+
+#: How solid a roster bar is: ended roles solid, roles drawn to the edition date pale.
+STATE_OPACITY = dict(zip(ROLE_STATES.values(), [1.0, 1.0, 0.5, 0.3], strict=True))
+
+
+def left_meta(departures: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per person who left Meta (``outcome`` ``left``), when and on whose word.
+
+    A person with a dated row gets the preferred dated row (strongest source, then the most
+    recent; the first row when ``sources`` is None); a person known to have left only from
+    undated rows gets an empty ``left_date``. A person any source says never started
+    (``outcome`` ``never_joined``) is left out: they never held a role. Returns ``person``,
+    ``left_date``, ``date_precision`` and ``source_id``.
+    """
+    columns = ["person", "left_date", "date_precision", "source_id"]
+    if departures is None or departures.empty:
+        return pd.DataFrame(columns=columns)
+    rows = departures
+    if "outcome" in rows.columns:
+        absent = set(rows.loc[rows["outcome"] == "never_joined", "person"])
+        rows = rows[(rows["outcome"] == "left") & ~rows["person"].isin(absent)]
+    dated = rows.dropna(subset=["left_date"])
+    if sources is not None and len(dated):
+        dated = preferred(dated, ["person"], sources)
+    else:
+        dated = facts(dated, ["person"])
+    undated = facts(rows[~rows["person"].isin(dated["person"])], ["person"])
+    out = pd.concat([dated, undated], ignore_index=True)[columns]
+    return out.sort_values("person").reset_index(drop=True)
+
+
+def roles(leadership: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per role (:data:`ROLE_KEYS`): two sources of one role are one role.
+
+    The preferred source's row is kept (the first row when ``sources`` is None); when it
+    gives no end and another source of the same role does, the earliest such end fills it
+    (with that row's precision and source, in ``end_source_id``).
+    """
+    one = (
+        preferred(leadership, ROLE_KEYS, sources)
+        if sources is not None
+        else facts(leadership, ROLE_KEYS)
+    ).copy()
+    one["end_source_id"] = None
+    ended = leadership.dropna(subset=["end"]).sort_values("end")
+    for i, row in one[one["end"].isna()].iterrows():
+        other = ended[(ended["person"] == row["person"]) & (ended["title"] == row["title"])]
+        if len(other):
+            first = other.iloc[0]
+            one.loc[i, ["end", "end_precision", "end_source_id"]] = [
+                first["end"],
+                first.get("end_precision"),
+                first["source_id"],
+            ]
+    one["end"] = pd.to_datetime(one["end"])
+    return one
+
+
+def tenures(
+    leadership: pd.DataFrame,
+    edition: pd.Timestamp,
+    departures: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each dated role once (:func:`roles`) with its length in months.
+
+    A role a source gives no end for ends when its holder left Meta, where ``departures``
+    dates it (:func:`left_meta`; that row's source in ``end_source_id``); a role whose holder
+    left on a date no source gives is not counted as held (``state`` says so; its bar runs to
+    the edition date, and it has no length). Open roles run to the edition date. ``state`` is
+    a key of :data:`ROLE_STATES`; ``ongoing`` is True only for open roles.
+    """
+    out = roles(leadership, sources).dropna(subset=["start"]).copy()
+    out["state"] = ["role" if pd.notna(e) else "open" for e in out["end"]]
+    gone = left_meta(departures, sources)
+    for _, person in gone.iterrows():
+        held = (out["person"] == person["person"]) & (out["state"] == "open")
+        if pd.isna(person["left_date"]):
+            out.loc[held, "state"] = "left_undated"
+            continue
+        held &= out["start"] <= person["left_date"]
+        out.loc[held, "end"] = person["left_date"]
+        out.loc[held, "end_precision"] = person["date_precision"]
+        out.loc[held, "end_source_id"] = person["source_id"]
+        out.loc[held, "state"] = "departure"
+    out["end"] = pd.to_datetime(out["end"])
+    out["ongoing"] = out["state"] == "open"
     out["until"] = out["end"].fillna(edition)
-    out["months"] = [months_between(a, b) for a, b in zip(out["start"], out["until"], strict=True)]
+    out["months"] = pd.Series(
+        [
+            None if state == "left_undated" else months_between(a, b)
+            for a, b, state in zip(out["start"], out["until"], out["state"], strict=True)
+        ],
+        index=out.index,
+        dtype="float64",
+    )
+    out["state_label"] = out["state"].map(ROLE_STATES)
     out["family"] = out["group"].map(group_family)
     return out.sort_values(["start", "person"]).reset_index(drop=True)
+
+
+def roster_text(roster: pd.DataFrame) -> dict[str, str]:
+    """What the roster shows, counted from the roles it draws (:func:`tenures`).
+
+    ``roles``: roles drawn; ``open``: roles still held at the latest source; ``by_departure``:
+    roles ended by a departure, with the people (``2, Yann LeCun's and ...``; ``none`` when
+    none); ``median``: the median completed role in whole months (``n/a`` when none ended).
+    """
+    done = roster[roster["state"].isin(["role", "departure"])].dropna(subset=["months"])
+    left = roster[roster["state"] == "departure"]
+    who = and_list([f"{p}'s" for p in dict.fromkeys(left["person"])])
+    return {
+        "roles": str(len(roster)),
+        "open": str(int(roster["ongoing"].sum())),
+        "by_departure": f"{counted(len(left), 'role')}, {who}" if len(left) else "no role",
+        "median": f"{number(done['months'].median(), 0)} months" if len(done) else "n/a",
+    }
 
 
 def timeline_chart(events: pd.DataFrame) -> alt.Chart | alt.LayerChart:
@@ -207,8 +339,11 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
     rows, _ = top_rows(roles, "start", 60)
     rows = rows.copy()
     rows["role"] = rows["person"] + " — " + rows["title"].str.split(";").str[0]
-    rows["state"] = rows["ongoing"].map({True: "In role at the latest source", False: "Ended"})
+    if "state_label" not in rows.columns:  # roles not from tenures(): open or ended by a source
+        rows["state_label"] = rows["ongoing"].map({True: ROLE_STATES["open"], False: "Ended"})
     order = rows.sort_values("start")["role"].tolist()
+    present = set(rows["state_label"])
+    states = [s for s in ROLE_STATES.values() if s in present]  # the legend lists what is drawn
     bars = (
         alt.Chart(rows)
         .mark_bar(height=11, cornerRadius=2)
@@ -223,9 +358,9 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
                 legend=alt.Legend(columns=2),
             ),
             opacity=alt.Opacity(
-                "state:N",
+                "state_label:N",
                 title=None,
-                scale=alt.Scale(domain=["Ended", "In role at the latest source"], range=[1.0, 0.5]),
+                scale=alt.Scale(domain=states, range=[STATE_OPACITY[s] for s in states]),
             ),
             tooltip=[
                 alt.Tooltip("person:N", title="Person"),
@@ -233,7 +368,7 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
                 alt.Tooltip("group:N", title="Group"),
                 alt.Tooltip("start:T", title="From", format="%b %Y"),
                 alt.Tooltip("until:T", title="To", format="%b %Y"),
-                alt.Tooltip("state:N", title="Status"),
+                alt.Tooltip("state_label:N", title="Status"),
                 alt.Tooltip("months:Q", title="Months", format=".0f"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],
@@ -244,12 +379,15 @@ def roster_chart(roles: pd.DataFrame, edition: pd.Timestamp) -> alt.Chart:
         height=max(220, 22 * len(rows)),
         title=alt.Title(
             "Who led Meta's AI effort, and for how long",
-            subtitle="Pale bars: still in the role at the latest source (drawn to the edition date)",
+            subtitle=(
+                "Pale bars: still in the role at the latest source (drawn to the edition date); "
+                "a role ends when its holder left Meta"
+            ),
         ),
         description=(
             "Gantt chart of Meta's AI leadership roles: one bar per person and role from start to end, "
             "coloured by family of groups (FAIR, the GenAI-era groups, MSL, other units); roles still "
-            "held run to the edition date."
+            "held run to the edition date, and a role ends when its holder left Meta."
         ),
     )
 
@@ -376,3 +514,86 @@ def median_life(rows: pd.DataFrame) -> tuple[float, float]:
     """
     gaps = rows.dropna(subset=["months_min"])
     return float(gaps["months_min"].median()), float(gaps["months_max"].median())
+
+
+def restructuring_list(rows: pd.DataFrame) -> str:
+    """Every restructuring in words, oldest first: ``February 2023 (new GenAI group ...), ...``.
+
+    ``rows`` come from :func:`restructurings`; each is named by its date at its precision and
+    its title, so the prose names every change a count rests on.
+    """
+    return "; ".join(
+        f"{when} ({title})" for when, title in zip(rows["when_text"], rows["title"], strict=True)
+    )
+
+
+#: Event types that change who leads the AI organisation or how it is built.
+STRUCTURE_TYPES = ["formation", "reorganisation", "appointment", "departure"]
+
+
+def newest_change(events: pd.DataFrame) -> str:
+    """The newest change to the lab's leadership or structure (:data:`STRUCTURE_TYPES`) in words.
+
+    ``Applied AI engineering org formed ... (20 May 2026)``; raises ``ValueError`` when the
+    events hold none.
+    """
+    rows = events[events["type"].isin(STRUCTURE_TYPES)].sort_values("date")
+    if rows.empty:
+        raise ValueError("no formation, reorganisation, appointment or departure in the events")
+    last = rows.iloc[-1]
+    precision = last.get("date_precision") if pd.notna(last.get("date_precision")) else "day"
+    return f"{last['title']} ({fmt_date(last['date'], precision)})"
+
+
+#: How the events' sources are grouped for the reader, strongest first.
+GRADE_GROUPS = {
+    "filing": "a filing or a company release or statement",
+    "company": "a filing or a company release or statement",
+    "news": "news reports or copies of them",
+    "syndicated": "news reports or copies of them",
+    "reference": "reference pages, newsletters, notes or blogs",
+    "note": "reference pages, newsletters, notes or blogs",
+    "generated": "AI-written pages",
+}
+
+
+def grade_mix(events: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """What the events rest on, by the grade of each event's strongest source.
+
+    ``events`` hold one row per event (:func:`one_per_event`). Returns ``of the 63 events, 0
+    rest on a filing or a company release or statement, 40 on news reports or copies of them
+    and 23 on reference pages, newsletters, notes or blogs`` (every group named, zero
+    included, except AI-written pages when none).
+    """
+    kinds = dict(zip(sources["source_id"], sources["kind"], strict=True))
+    graded = [best_kind(v, kinds) for v in events["source_id"]]
+    groups = list(dict.fromkeys(GRADE_GROUPS[k] for k in sorted(KIND_RANK, key=KIND_RANK.get)))
+    counts = {g: sum(GRADE_GROUPS.get(k or "", "") == g for k in graded) for g in groups}
+    shown = [g for g in groups if counts[g] or g != GRADE_GROUPS["generated"]]
+    parts = [f"{counts[g]} on {g}" for g in shown]
+    parts[0] = parts[0].replace(" on ", " rest on ", 1)
+    return f"of the {len(events)} events, {and_list(parts)}"
+
+
+def release_named(title: str, releases: pd.DataFrame) -> str | None:
+    """The model a launch event's title names: the longest model name the title starts with.
+
+    ``"Muse Spark, first MSL model, debuted"`` -> ``"Muse Spark"`` when ``releases`` (rows of
+    ``model_releases``) hold a model of that name; None when none matches.
+    """
+    names = sorted(set(releases["model"].dropna()), key=len, reverse=True)
+    return next((n for n in names if str(title).startswith(n)), None)
+
+
+def openness(releases: pd.DataFrame, model: str | None, sources: pd.DataFrame) -> str:
+    """Whether a model's weights are open, from its preferred ``model_releases`` row.
+
+    ``closed``, ``open-weight`` or ``of unstated openness`` (no row, or the row does not say).
+    """
+    rows = releases[releases["model"] == model] if model else releases.iloc[0:0]
+    if rows.empty:
+        return "of unstated openness"
+    best = preferred(rows, ["model"], sources).iloc[0]
+    if pd.isna(best["open_weights"]):
+        return "of unstated openness"
+    return "open-weight" if bool(best["open_weights"]) else "closed"

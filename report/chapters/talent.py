@@ -1,6 +1,7 @@
 """Computations and charts of the talent chapter: employer flows, pay reports, retention.
 
-Over 400 lines because the chapter has five analyses on one table family (flows, pay, tenure, retention, denials).
+Over 400 lines because the chapter has six analyses on one table family (flows, timing, pay,
+tenure, retention and the one-year mark, denials).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.show.figures import fixed, months_between, months_range
+from report.data.sourcing import facts, preferred
+from report.show.figures import and_list, cardinal, date, fixed, months_between, months_range
 from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
 from report.show.theme import colour_name
 
@@ -272,9 +274,18 @@ def tenure_text(bands: pd.DataFrame) -> str:
     return text
 
 
+#: What makes a pay report one fact: whom it is about, who pays, the figure and its status. Two
+#: sources of the same figure with the same status are one report, counted and drawn once.
+PAY_FACT_KEYS = ["organisation", "subject", "low_usd_m", "high_usd_m", "status"]
+
+
 def pay_ranges(reports: pd.DataFrame, minimum: float) -> pd.DataFrame:
-    """Reports with a figure, high end at least ``minimum`` (USD m), with labels for charting."""
-    rows = reports.dropna(subset=["low_usd_m"]).copy()
+    """Pay facts with a figure, high end at least ``minimum`` (USD m), labelled for charting.
+
+    One row per fact (:data:`PAY_FACT_KEYS`): a figure two sources report is drawn and counted
+    once.
+    """
+    rows = facts(reports, PAY_FACT_KEYS).dropna(subset=["low_usd_m"]).copy()
     rows["high_usd_m"] = rows["high_usd_m"].fillna(rows["low_usd_m"])
     rows = rows[rows["high_usd_m"] >= minimum].copy()
     rows["status_label"] = rows["status"].map(STATUS_LABELS)
@@ -490,3 +501,253 @@ def share_text(count: int, base: int, undated: int = 0) -> str:
             f"{count} of the {base} ({share}; the {base} include {undated} with no reported date)"
         )
     return f"{count} of the {base} ({share})"
+
+
+def pay_texts(shown: pd.DataFrame) -> dict[str, str]:
+    """What the pay chart's facts say about Meta's offers, counted from the rows it draws.
+
+    ``shown`` comes from :func:`pay_ranges`. Returns ``denied`` (a share with its base,
+    :func:`share_text`), ``denied_count`` and ``base`` (Meta's figures drawn), ``confirmed``
+    (how many Meta confirmed, in words: ``none of the 17 figures about Meta's offers was confirmed by Meta``)
+    and ``periods`` (how many of Meta's and of the other labs' figures cover more than a year,
+    one year, or no stated period).
+    """
+    meta = shown[shown["payer"] == "Meta"]
+    others = shown[shown["payer"] != "Meta"]
+    denied = int((meta["status"] == "denied").sum())
+    confirmed = int((meta["status"] == "company_statement").sum())
+    base = len(meta)
+    about = "figures about Meta's offers"
+    confirmed_text = (
+        f"none of the {base} {about} was confirmed by Meta"
+        if confirmed == 0
+        else f"{confirmed} of the {base} {about} {'was' if confirmed == 1 else 'were'} "
+        "confirmed by Meta"
+    )
+    return {
+        "denied": share_text(denied, base) if base else "none of them",
+        "denied_count": str(denied),
+        "base": str(base),
+        "confirmed": confirmed_text,
+        "periods": f"of Meta's {len(meta)}, {_periods(meta)}; of the other labs' {len(others)}, "
+        f"{_periods(others)}",
+    }
+
+
+def _periods(rows: pd.DataFrame) -> str:
+    years = rows["period_years"]
+    return (
+        f"{int((years > 1).sum())} cover more than a year, {int((years == 1).sum())} a single "
+        f"year and {int(years.isna().sum())} no stated period"
+    )
+
+
+# ---------------------------------------------------------------- when the hires came
+
+
+def hires_by_year(hires: pd.DataFrame) -> pd.DataFrame:
+    """Dated hires per year reported (``year``, ``hires``, ``names``), oldest first."""
+    dated = hires.dropna(subset=["date_reported"])
+    grouped = dated.groupby(dated["date_reported"].dt.year)["person"]
+    return pd.DataFrame(
+        {
+            "year": grouped.size().index.astype(int),
+            "hires": grouped.size().to_numpy(),
+            "names": grouped.agg(lambda p: ", ".join(sorted(p))).to_numpy(),
+        }
+    )
+
+
+def by_year_text(hires: pd.DataFrame) -> str:
+    """``28 reported in 2025 and 5 in 2026`` from :func:`hires_by_year`; ``none dated`` if empty."""
+    table = hires_by_year(hires)
+    if table.empty:
+        return "none dated"
+    parts = [f"{n} in {y}" for y, n in zip(table["year"], table["hires"], strict=True)]
+    parts[0] = parts[0].replace(" in ", " reported in ", 1)
+    return and_list(parts)
+
+
+def latest_hires(hires: pd.DataFrame) -> dict[str, str]:
+    """The newest dated hire(s): ``date`` in words and ``names`` (everyone reported that day)."""
+    dated = hires.dropna(subset=["date_reported"])
+    if dated.empty:
+        return {"date": "n/a", "names": "none"}
+    newest = dated["date_reported"].max()
+    at = dated[dated["date_reported"] == newest]
+    precision = "day"
+    if "date_precision" in at and at["date_precision"].notna().any():
+        precision = str(at["date_precision"].dropna().iloc[0])
+    return {"date": date(newest, precision), "names": and_list(sorted(at["person"]))}
+
+
+def employers_text(hires: pd.DataFrame) -> str:
+    """Employers of ``hires`` with counts, largest first: ``Google DeepMind (7) and Scale AI (6)``."""
+    counts = hires.groupby("employer").size().reset_index(name="n")
+    counts = counts.sort_values(["n", "employer"], ascending=[False, True])
+    return and_list([f"{e} ({n})" for e, n in zip(counts["employer"], counts["n"], strict=True)])
+
+
+# ---------------------------------------------------------------- who left
+
+
+def departures_drawn(departures: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """What the departures chart draws: one row per person with a dated row.
+
+    The preferred dated row (strongest source, then the most recent) stands for the person, so
+    two sources' dates for one departure are one mark; the other dates stay in the
+    disagreements table. A person any source says never started is drawn too, with
+    ``outcome`` set to ``never_joined`` whichever row stands for them.
+    """
+    dated = departures.dropna(subset=["left_date"])
+    if dated.empty:
+        return dated.copy()
+    drawn = preferred(dated, ["person"], sources).sort_values("left_date").reset_index(drop=True)
+    if "outcome" in drawn.columns:  # a person any source says never started is drawn as such
+        drawn.loc[drawn["person"].isin(never_joined(departures)), "outcome"] = NEVER_JOINED
+    return drawn
+
+
+def departure_counts(departures: pd.DataFrame, sources: pd.DataFrame) -> dict:
+    """Who left, counted once each: how many, how many the chart can place, who it cannot.
+
+    ``left``: people who left (never-joined people apart); ``dated``: those of them with a
+    date, each a mark in the departures chart; ``undated``: the names of the others;
+    ``never_joined``: recruits who never started; ``existing``: those who left and were at
+    Meta before the lab (``cohort`` existing_staff in any of their rows).
+    """
+    absent = never_joined(departures)
+    gone = departures[~departures["person"].isin(absent)]
+    people = list(dict.fromkeys(sorted(gone["person"])))
+    dated = set(gone.dropna(subset=["left_date"])["person"])
+    existing = set(gone.loc[gone["cohort"] == "existing_staff", "person"])
+    return {
+        "left": len(people),
+        "dated": len(dated),
+        "undated": [p for p in people if p not in dated],
+        "never_joined": sorted(absent),
+        "existing": len(existing),
+    }
+
+
+def undated_text(names: list[str]) -> str:
+    """The departures no source dates, in words: ``2 more (A and B) whom no source dates``."""
+    if not names:
+        return "every departure has a date in our sources"
+    return f"{len(names)} more ({and_list(names)}) whom no source dates"
+
+
+#: The year of the lab's founding cohort of hires (the mid-2025 recruiting).
+COHORT_YEAR = 2025
+
+
+def cohort(hires: pd.DataFrame, departures: pd.DataFrame, year: int = COHORT_YEAR) -> pd.DataFrame:
+    """The named hires first reported in ``year`` (:func:`people`), with whether they left.
+
+    A person counts as having left when a departures row with outcome ``left`` names them and
+    no row says they never started; the first dated such row gives when and where. Returns
+    ``person``, ``employer``, ``date_reported``, ``left`` and ``left_date``,
+    ``date_precision``, ``destination``, ``source_id`` (empty for those with no departure),
+    those who left first.
+    """
+    base = hires[hires["date_reported"].dt.year == year][["person", "employer", "date_reported"]]
+    absent = never_joined(departures)
+    gone = departures[(departures["outcome"] == "left") & ~departures["person"].isin(absent)]
+    gone = gone.sort_values("left_date", na_position="last", kind="stable").drop_duplicates(
+        "person"
+    )
+    columns = ["person", "left_date", "date_precision", "destination", "source_id"]
+    out = base.merge(gone[columns], on="person", how="left")
+    out["left"] = out["source_id"].notna()
+    return out.sort_values(
+        ["left", "left_date", "date_reported", "person"], ascending=[False, True, True, True]
+    ).reset_index(drop=True)
+
+
+def cohort_text(
+    members: pd.DataFrame, undated_hires: int, as_of: str, year: int = COHORT_YEAR
+) -> str:
+    """The one-year mark in words, with its base, as a clause.
+
+    ``1 of the 29 named hires reported in 2025 (3%) had left Meta by 1 May 2026: Ruoming
+    Pang``; ``none of the 29 ... is known to have left Meta by ...`` when no one did. When
+    ``undated_hires`` hires have no reported date, the text says they are outside the base.
+    """
+    left = members[members["left"]]
+    base = len(members)
+    head = f"named hires reported in {year}"
+    if base == 0:
+        return f"our sources name no {head}"
+    if len(left):
+        share = f"{fixed(len(left) / base * 100, 0)}%"
+        text = (
+            f"{len(left)} of the {base} {head} ({share}) had left Meta by {as_of}: "
+            f"{and_list(list(left['person']))}"
+        )
+    else:
+        text = f"none of the {base} {head} is known to have left Meta by {as_of}"
+    if undated_hires:
+        text += f"; the {undated_hires} hires with no reported date are outside this base"
+    return text
+
+
+def cohort_status(row: pd.Series) -> str:
+    """One cohort member's status for the table: ``Left Meta, February 2026, for OpenAI``."""
+    if not row["left"]:
+        return "No departure in our sources"
+    text = "Left Meta"
+    if pd.notna(row["left_date"]):
+        precision = row["date_precision"] if pd.notna(row["date_precision"]) else "day"
+        text += f", {date(row['left_date'], precision)}"
+    if pd.notna(row["destination"]):
+        text += f", for {row['destination']}"
+    return text
+
+
+def never_joined_sentence(names: list[str]) -> str:
+    """The recruits who never started, as a clause counted apart from departures.
+
+    ``one more recruit in our sources (Avi Verma) never started by a source's account and is
+    counted apart, not as a departure``; ``no source says a recruit never started`` for none.
+    """
+    if not names:
+        return "no source says a recruit never started"
+    who = f"({', '.join(names)})"
+    if len(names) == 1:
+        return (
+            f"one more recruit in our sources {who} never started by a source's account and is "
+            "counted apart, not as a departure"
+        )
+    return (
+        f"{cardinal(len(names))} more recruits in our sources {who} never started by a source's "
+        "account and are counted apart, not as departures"
+    )
+
+
+def never_started_text(departures: pd.DataFrame, sources: pd.DataFrame) -> str:
+    """For each recruit a source says never started, what each side of the record says.
+
+    ``For Avi Verma, The Decoder says they left Meta; World of Software (reprint of The
+    Verge) and AIM Media House say they never started`` (publishers from ``sources``), a
+    sentence; ``No source in our record says a recruit never started`` when none does.
+    """
+    absent = never_joined(departures)
+    if not absent:
+        return "No source in our record says a recruit never started"
+    publisher = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    parts = []
+    for person in sorted(absent):
+        rows = departures[departures["person"] == person]
+        said_left = [publisher.get(s, s) for s in rows.loc[rows["outcome"] == "left", "source_id"]]
+        said_never = [
+            publisher.get(s, s) for s in rows.loc[rows["outcome"] == NEVER_JOINED, "source_id"]
+        ]
+        text = f"for {person}, "
+        if said_left:
+            verb = "says" if len(said_left) == 1 else "say"
+            text += f"{and_list(list(dict.fromkeys(said_left)))} {verb} they left Meta; "
+        verb = "says" if len(said_never) == 1 else "say"
+        text += f"{and_list(list(dict.fromkeys(said_never)))} {verb} they never started"
+        parts.append(text)
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]

@@ -382,3 +382,41 @@ def multiple_text(ratio: float | None) -> str:
         return "an unknown change"
     verb = "risen" if ratio >= 1 else "fallen"
     return f"{verb} to {ratio:.1f} times its level"
+
+
+_CARDINALS = [
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+def cardinal(n: int) -> str:
+    """``3`` -> ``three`` (``0`` -> ``no``, up to twelve), else the number with separators."""
+    n = int(n)
+    return _CARDINALS[n] if 0 <= n < len(_CARDINALS) else fixed(n, 0)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun, in words up to twelve: ``one hiring freeze``, ``no layoffs``."""
+    n = int(n)
+    noun = singular if n == 1 else (plural or f"{singular}s")
+    return f"{cardinal(n)} {noun}"
+
+
+def and_list(items: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``; one item alone; ``""`` for none."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"

@@ -143,6 +143,16 @@ def test_other_formats():
     assert figures.months_between("2025-06-30", "2026-04-08") == pytest.approx(282 / 30.4375)
 
 
+def test_counts_and_lists_in_words():
+    assert figures.cardinal(0) == "no" and figures.cardinal(3) == "three"
+    assert figures.cardinal(1234) == "1,234"
+    assert figures.counted(1, "hiring freeze", "hiring freezes") == "one hiring freeze"
+    assert figures.counted(0, "round") == "no rounds" and figures.counted(13, "role") == "13 roles"
+    assert figures.and_list(["a", "b", "c"]) == "a, b and c"
+    assert figures.and_list(["a"]) == "a" and figures.and_list([]) == ""
+    assert figures.and_list(["a", "b"], "or") == "a or b"
+
+
 def test_key_figures_block_escapes_text():
     block = figures.key_figures_html([figures.KeyFigure("k", "<label>", "<v>", "<d>")])
     assert "<label>" not in block and "&lt;v&gt;" in block and 'aria-label="Key figures"' in block
