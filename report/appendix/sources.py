@@ -33,13 +33,22 @@ def citations(pkg: Package, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     claim counts for the chapter that examines the claim.
     """
     from report.data import load
+    from report.data.validation.refs import is_source_reference
 
+    citing = {
+        res["name"]: [
+            fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+            for fk in res["schema"].get("foreignKeys", [])
+            if is_source_reference(fk)
+        ]
+        for res in pkg.descriptor["resources"]
+    }
     rows = []
     for table in pkg.tables.values():
-        if table.name == "sources":
-            continue
+        if table.name == "sources" or not citing.get(table.name):
+            continue  # only declared references cite a source (not the re-read log, say)
         frame = load(table.name, pkg.dir)
-        for col in [c for c in frame.columns if c.endswith("source_id")]:
+        for col in citing[table.name]:
             for value in frame[col].dropna():
                 for sid in split_ids(value):
                     rows.append(

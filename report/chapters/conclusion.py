@@ -15,6 +15,7 @@ from report.chapters.infrastructure import check_basis as check_basis
 from report.chapters.infrastructure import comparable_outcomes as comparable_outcomes
 from report.chapters.infrastructure import guidance_outcomes as guidance_outcomes
 from report.chapters.infrastructure import latest_guidance as latest_guidance
+from report.chapters.infrastructure import shift_quarter as shift_quarter
 from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.data.bases import CAPEX_BASIS_SHORT, same_basis
 from report.data.sourcing import preferred

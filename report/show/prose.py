@@ -19,6 +19,8 @@ ALLOWED = {
     "Llama 4": "a model family's name",
     "Llama 3": "a model family's name",
     "Q1": "a quarter's name, always with a glued year",
+    "GPT-2": "a model's name",
+    "Apache 2.0": "a licence's name",
 }
 
 _REMOVE = [

@@ -230,6 +230,7 @@ def test_quarterly_bridge_prefers_reported_free_cash_flow_and_derives_the_rest()
                         "period_end": pd.Timestamp(end),
                         "metric": metric,
                         "value_usd_bn": value,
+                        "definition": "meta" if metric == "free_cash_flow" else None,
                         "source_id": "s",
                     }
                 )
@@ -257,4 +258,5 @@ def test_quarterly_bridge_prefers_reported_free_cash_flow_and_derives_the_rest()
     assert "Principal payments on finance leases" not in set(q4.step), (
         "missing steps are not filled"
     )
-    assert q4[q4.step == "Free cash flow"].derived.all()
+    # without the principal, Meta's definition cannot be computed: no bar, never a guess
+    assert "Free cash flow" not in set(q4.step)

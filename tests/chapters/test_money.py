@@ -124,15 +124,16 @@ def test_cash_flow_charts_never_add_financing_amounts(book):
             assert "counterparty" not in row and "amount_usd_bn" not in row and "item" not in row
             assert row.get("measure", row.get("step")) in {
                 "Operating cash flow",
-                "Capital expenditures",
-                "Capex guidance (midpoint)",
+                "Capex, headline basis",
+                "Capex, purchases basis",
+                "Capex guidance midpoint, headline basis",
                 *infra.ANNUAL_BRIDGE_STEPS,
             }, (label, row)
             value = row.get("usd_bn")
             derived = "our arithmetic" in (row.get("status"), row.get("how"))
             if value is None or derived:
                 continue
-            if row.get("measure") == "Capex guidance (midpoint)":
+            if row.get("planned"):
                 continue  # a midpoint of two guided figures
             assert round(abs(value), 3) in flows, (label, row)
     off = next(v for k, v in specs.items() if "off-balance" in k)
@@ -193,9 +194,12 @@ def test_the_useful_life_default_is_the_sourced_one():
 def test_with_plan_adds_the_guided_year_once():
     actual = pd.DataFrame({"fiscal_year": [2024, 2025], "capex_usd_bn": [37.3, 69.7]})
     plan = pd.Series({"fiscal_year": 2026, "mid_usd_bn": 137.5})
-    assert list(infra.with_plan(actual, plan).fiscal_year) == [2024, 2025, 2026]
+    head = "incl_finance_leases"
+    assert list(infra.with_plan(actual, plan, head, head).fiscal_year) == [2024, 2025, 2026]
     assert list(
-        infra.with_plan(actual, pd.Series({"fiscal_year": 2025, "mid_usd_bn": 1.0})).capex_usd_bn
+        infra.with_plan(
+            actual, pd.Series({"fiscal_year": 2025, "mid_usd_bn": 1.0}), head, head
+        ).capex_usd_bn
     ) == [37.3, 69.7]
 
 
@@ -205,6 +209,13 @@ def test_with_plan_adds_the_guided_year_once():
 def _cash(rows):
     frame = pd.DataFrame(rows, columns=["period", "metric", "value_usd_bn", "source_id", "note"])
     frame["period_end"] = frame["period"].str[2:] + "-12-31"
+    # the typed free-cash-flow definition, read here from each row's note as the data records it
+    frame["definition"] = [
+        ("meta" if "Meta's definition" in str(n) else "ocf_less_purchases")
+        if m == "free_cash_flow"
+        else None
+        for m, n in zip(frame["metric"], frame["note"], strict=True)
+    ]
     return frame
 
 
@@ -229,7 +240,7 @@ def test_annual_bridge_signs_derives_and_never_fills():
     assert bridge.loc[(2022, "Purchases of property and equipment"), "usd_bn"] == -31.0
     fcf22 = bridge.loc[(2022, "Free cash flow")]
     assert fcf22.usd_bn == pytest.approx(50.0 - 31.0 - 1.0) and fcf22.status == "our arithmetic"
-    assert "finance-lease principal" in fcf22.definition and fcf22.source_id == "a;a;a"
+    assert "Meta's definition" in fcf22.definition and fcf22.source_id == "a;a;a"
     fcf23 = bridge.loc[(2023, "Free cash flow")]
     assert fcf23.usd_bn == 43.0 and fcf23.status == "reported"  # reported wins over arithmetic
     assert bridge.loc[(2022, "Share buybacks"), "usd_bn"] == -28.0
@@ -373,7 +384,7 @@ def test_off_balance_items_are_listed_as_stated_and_never_summed():
 def test_record_ratio_and_the_named_scenarios():
     from report.chapters import conclusion as con
 
-    outcomes = pd.DataFrame({"fiscal_year": [2024, 2025], "vs_first_mid": [0.2, 0.1]})
+    outcomes = pd.DataFrame({"fiscal_year": [2024, 2025], "ratio": [1.2, 1.1]})
     assert con.record_ratio(outcomes) == pytest.approx(1.15)
     with pytest.raises(ValueError, match="no completed year"):
         con.record_ratio(outcomes.iloc[0:0])
@@ -522,7 +533,10 @@ def test_peer_guidance_says_when_a_fiscal_year_is_not_the_calendar_year():
             "high_usd_bn": [35.0, 50.0, 185.0],
         }
     )
-    text = infra.guidance_text(guidance, financials)
+    text = infra.guidance_text(guidance, financials, pd.Timestamp("2026-03-31"))
     assert "Oracle $50 billion for fiscal 2026 (the year to May 2026) (given 10 March 2026)" in text
     assert "Alphabet $175–185 billion for 2026 (given 4 February 2026)" in text
     assert "$35" not in text  # only each company's latest guidance
+    # once Oracle's year has closed, its guide is no outlook any more, and the text says so
+    later = infra.guidance_text(guidance, financials, pd.Timestamp("2026-11-29"))
+    assert "Oracle $50" not in later and "no guidance for a year still open" in later
