@@ -317,69 +317,95 @@ GAP_AXIS = {
 }
 
 
-def gap_chart(snapshots: pd.DataFrame, edition: pd.Timestamp) -> alt.VConcatChart:
-    """Meta's distance from the best model of another lab over time, one panel per measure.
+def short_version(version: str) -> str:
+    """A version or method label short enough for a phone's legend (the tooltip keeps it whole)."""
+    return version.replace(" from LMArena's published files", " (LMArena files)")
 
-    Each version (or method) of a measure is a line of its own colour: lines join only the
-    snapshots of one series (``detail`` on ``version_line``), never two versions. 0 is level; above
-    it, Meta is behind. The panels share one time axis, which runs to the edition date.
+
+def gap_panel(
+    snapshots: pd.DataFrame, edition: pd.Timestamp, measure: str, standalone: bool = True
+) -> alt.LayerChart:
+    """Meta's distance from the best of another lab on one measure, one line per version.
+
+    Lines join only the snapshots of one series (``detail`` on ``version_line``), never two
+    versions; 0 is level, above it Meta is behind. ``standalone`` gives the panel the chart's
+    own title, subtitle and description and the date axis title (a figure of its own, sized to
+    its column); otherwise it is a panel of :func:`gap_chart`.
     """
     points = gap_points(snapshots)
     start = points["when_from"].min() - pd.Timedelta(days=30)
     end = max(points["when_to"].max(), edition) + pd.Timedelta(days=30)
     x_scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
-    measures = [m for m in MEASURE_ORDER if m in set(points["measure"])]
-    panels = []
-    for i, measure in enumerate(measures):
-        rows = points[points["measure"] == measure]
-        versions = list(
-            rows.sort_values("snapshot_date").drop_duplicates("measure_version")["measure_version"]
+    rows = points[points["measure"] == measure].copy()
+    rows["version_label"] = rows["measure_version"].map(short_version)
+    versions = list(
+        rows.sort_values("snapshot_date").drop_duplicates("version_label")["version_label"]
+    )
+    colour = alt.Color(
+        "version_label:N",
+        title=None,
+        scale=alt.Scale(domain=versions, range=PALETTE[: len(versions)]),
+        legend=alt.Legend(orient="bottom", direction="vertical", symbolOpacity=1),
+    )
+    x_title = "Date of the reading" if standalone or measure == MEASURE_ORDER[-1] else None
+    x = alt.X("when_at:T", title=x_title, axis=YEAR_AXIS, scale=x_scale)
+    y = alt.Y("gap_shown:Q", title=GAP_AXIS[measure])
+    base = alt.Chart(rows).encode(x=x, y=y, color=colour)
+    line = base.mark_line(strokeWidth=2).encode(detail="version_line:N")
+    dots = base.mark_point(filled=True, size=80).encode(
+        opacity=alt.Opacity(
+            "date_known:N",
+            scale=alt.Scale(domain=list(DATE_KNOWN.values()), range=DATE_KNOWN_OPACITY),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("measure_version:N", title="Version or method"),
+            *date_tooltips(),
+            alt.Tooltip("meta_text:N", title="Meta's best"),
+            alt.Tooltip("rival_text:N", title="Best of another lab"),
+            alt.Tooltip("gap_words:N", title="Meta's distance"),
+            alt.Tooltip("source_id:N", title="Source"),
+        ],
+    )
+    level = (
+        alt.Chart(pd.DataFrame({"level": [0.0], "label": ["Level with the best rival"]}))
+        .mark_rule(strokeDash=[4, 3], color="#777777")
+        .encode(y="level:Q", tooltip=[alt.Tooltip("label:N", title="")])
+    )
+    vague = rows["date_known"] != DATE_KNOWN["day"]
+    layers = [level, *([date_spans(rows, x_title, y, colour)] if vague.any() else []), line, dots]
+    if not standalone:
+        return alt.layer(*layers).properties(
+            width="container",
+            height=110,
+            title=alt.Title(MEASURE_TITLES[measure], fontSize=13, fontWeight=500),
         )
-        short = max(len(v) for v in versions) <= 30
-        colour = alt.Color(
-            "measure_version:N",
-            title=None,
-            scale=alt.Scale(domain=versions, range=PALETTE[: len(versions)]),
-            legend=alt.Legend(
-                orient="bottom",
-                direction="horizontal" if short else "vertical",
-                symbolOpacity=1,
-                labelLimit=460,
-            ),
-        )
-        x_title = "Date of the reading" if i == len(measures) - 1 else None
-        x = alt.X("when_at:T", title=x_title, axis=YEAR_AXIS, scale=x_scale)
-        y = alt.Y("gap_shown:Q", title=GAP_AXIS[measure])
-        base = alt.Chart(rows).encode(x=x, y=y, color=colour)
-        line = base.mark_line(strokeWidth=2).encode(detail="version_line:N")
-        dots = base.mark_point(filled=True, size=80).encode(
-            opacity=alt.Opacity(
-                "date_known:N",
-                scale=alt.Scale(domain=list(DATE_KNOWN.values()), range=DATE_KNOWN_OPACITY),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("measure_version:N", title="Version or method"),
-                *date_tooltips(),
-                alt.Tooltip("meta_text:N", title="Meta's best"),
-                alt.Tooltip("rival_text:N", title="Best of another lab"),
-                alt.Tooltip("gap_words:N", title="Meta's distance"),
-                alt.Tooltip("source_id:N", title="Source"),
+    return alt.layer(*layers).properties(
+        width="container",
+        height=160,
+        title=alt.Title(
+            f"Did the lab catch up? {MEASURE_TITLES[measure]}",
+            subtitle=[
+                "How far the best model of another lab scored above Meta's best on the same "
+                "reading; 0 (dashed): level.",
+                "One line per version or method, never joined; pale point over a bar: month "
+                "known only.",
             ],
-        )
-        level = (
-            alt.Chart(pd.DataFrame({"level": [0.0], "label": ["Level with the best rival"]}))
-            .mark_rule(strokeDash=[4, 3], color="#777777")
-            .encode(y="level:Q", tooltip=[alt.Tooltip("label:N", title="")])
-        )
-        panels.append(
-            alt.layer(level, date_spans(rows, x_title, y, colour), line, dots).properties(
-                width="container",
-                height=110,
-                title=alt.Title(MEASURE_TITLES[measure], fontSize=13, fontWeight=500),
-            )
-        )
+        ),
+        description=(
+            f"Line chart of how far Meta's best model was behind the best model of another lab "
+            f"on the {MEASURE_TITLES[measure]} at each reading, in the measure's own units, "
+            "with a separate line for each version or method."
+        ),
+    )
+
+
+def gap_chart(snapshots: pd.DataFrame, edition: pd.Timestamp) -> alt.VConcatChart:
+    """Every measure's :func:`gap_panel`, one above the other, on one time axis."""
+    points = gap_points(snapshots)
+    measures = [m for m in MEASURE_ORDER if m in set(points["measure"])]
+    panels = [gap_panel(snapshots, edition, m, standalone=False) for m in measures]
     return (
         alt.vconcat(*panels, spacing=22)
         .resolve_scale(color="independent", y="independent")
