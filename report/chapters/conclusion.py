@@ -179,7 +179,8 @@ def scenario_starts(
             "Guidance record",
             "our arithmetic",
             mid * ratio,
-            f"midpoint x {ratio:.3f}, the mean ratio of actual capex to the first midpoint",
+            f"midpoint x {ratio:.3f}, the mean ratio of actual capex to the midpoint given at "
+            "the same point of completed years",
         )
     )
     total = campus_gw * gw_cost

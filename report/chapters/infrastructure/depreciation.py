@@ -81,7 +81,7 @@ def depreciation_chart(
                 measure="Reported depreciation and amortisation", value=reported["usd_bn"]
             ),
             implied.assign(
-                measure=f"Implied by capex at a {life_years:g}-year life (our arithmetic)",
+                measure=f"Purchases to date at a {life_years:g}-year life, buildings included (our arithmetic)",
                 value=implied["implied_usd_bn"],
             ),
         ],
@@ -106,12 +106,15 @@ def depreciation_chart(
             height=260,
             title=alt.Title(
                 "The depreciation the build-out brings",
-                subtitle="Reported, and what straight-line depreciation of each year's capex implies",
+                subtitle=(
+                    "Reported, and what straight-line depreciation of every purchase would "
+                    "imply for the same years (a check of the method, not a forecast)"
+                ),
             ),
             description=(
                 "Line chart of Meta's reported depreciation and amortisation per year and the "
-                "straight-line depreciation implied by its capital expenditures, including the "
-                "latest guidance midpoint, at the chosen useful life."
+                "straight-line depreciation its purchases of property and equipment would imply "
+                "for the same years at the chosen useful life."
             ),
         )
     )

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from report.chapters.infrastructure.peers import PEERS
+from report.data.sourcing import best_kind, preferred
 from report.show.figures import date as fmt_date
 
 
@@ -114,7 +115,11 @@ def guidance_text(
 
 
 def guidance_history(
-    guidance: pd.DataFrame, meta_guidance: pd.DataFrame, financials: pd.DataFrame, year: int
+    guidance: pd.DataFrame,
+    meta_guidance: pd.DataFrame,
+    financials: pd.DataFrame,
+    year: int,
+    sources: pd.DataFrame,
 ) -> pd.DataFrame:
     """Every numeric capex guide for calendar ``year``, Meta's and the peers', by date given.
 
@@ -122,7 +127,8 @@ def guidance_history(
     fiscal year counts when it ends in ``year``'s December (calendar-year companies only; a
     fiscal year to May or June is another period and is left out). Returns ``company``,
     ``given_date``, ``date_precision``, ``low_usd_bn``, ``high_usd_bn``, ``mid_usd_bn``,
-    ``source_id``.
+    ``source_id``: one row per guide, from its strongest source (``sources``); a guide that
+    only an AI-written page states is left out.
     """
     peers = guidance.dropna(subset=["high_usd_bn"]).copy()
     peers["low_usd_bn"] = peers["low_usd_bn"].fillna(peers["high_usd_bn"])
@@ -135,6 +141,11 @@ def guidance_history(
     meta = meta[meta["fiscal_year"] == year].assign(company="Meta", date_precision="day")
     cols = ["company", "given_date", "date_precision", "low_usd_bn", "high_usd_bn", "source_id"]
     out = pd.concat([peers[cols], meta[cols]], ignore_index=True)
+    # one mark per guide (a fact), from its strongest source; a guide only an AI-written page
+    # states is left out
+    kinds = dict(zip(sources["source_id"], sources["kind"], strict=True))
+    out = out[[best_kind(v, kinds) not in (None, "generated") for v in out["source_id"]]]
+    out = preferred(out, ["company", "given_date", "low_usd_bn", "high_usd_bn"], sources)
     out["mid_usd_bn"] = (out["low_usd_bn"] + out["high_usd_bn"]) / 2
     return out.sort_values(["company", "given_date"]).reset_index(drop=True)
 
