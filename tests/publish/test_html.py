@@ -216,7 +216,9 @@ def test_every_key_figure_card_says_as_of_when(book):
     assert len(landing) >= 6
     for item in landing:
         text = item.get_text(" ", strip=True)
-        assert re.search(r"(as of|newest check) \d", text), f"landing figure without a date: {text}"
+        assert re.search(r"(as of|newest check) (\d|[A-Z][a-z]+ \d{4})", text), (
+            f"landing figure without a date: {text}"
+        )
 
 
 def _card(soup: BeautifulSoup, label: str) -> BeautifulSoup:

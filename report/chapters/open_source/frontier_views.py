@@ -1,4 +1,7 @@
-"""Did the lab catch up? The words, table and chart of the snapshots (:mod:`.frontier`)."""
+"""Did the lab catch up? The words, table and chart of the snapshots (:mod:`.frontier`).
+
+Over 400 lines because the texts, the table and the charts of one section share its wording.
+"""
 
 from __future__ import annotations
 
