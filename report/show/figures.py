@@ -82,17 +82,22 @@ def pct(value: float | None, digits: int = 0) -> str:
     return f"{fixed(value * 100, digits)}%"
 
 
+def _signed_percent(rate: float | None, digits: int, up: str, down: str, zero: str) -> str:
+    """A rate in words that follow its sign (never a minus after a verb); rounds first."""
+    if _is_missing(rate):
+        return "n/a"
+    text = fixed(abs(rate) * 100, digits)
+    if float(text.replace(",", "")) == 0:
+        return zero
+    return f"{up if rate > 0 else down} {text}%"
+
+
 def growth_words(rate: float | None, digits: int = 0) -> str:
     """A yearly rate as a verb phrase, never a minus sign after "grows".
 
     ``0.1`` -> ``grows 10%``, ``-0.15`` -> ``shrinks 15%``, ``0`` -> ``stays flat``.
     """
-    if _is_missing(rate):
-        return "n/a"
-    text = fixed(abs(rate) * 100, digits)
-    if float(text.replace(",", "")) == 0:
-        return "stays flat"
-    return f"{'grows' if rate > 0 else 'shrinks'} {text}%"
+    return _signed_percent(rate, digits, "grows", "shrinks", "stays flat")
 
 
 def change_words(rate: float | None, digits: int = 0) -> str:
@@ -100,12 +105,7 @@ def change_words(rate: float | None, digits: int = 0) -> str:
 
     Rounds to ``digits``; a change that rounds to zero reads ``unchanged``; missing -> ``n/a``.
     """
-    if _is_missing(rate):
-        return "n/a"
-    text = fixed(abs(rate) * 100, digits)
-    if float(text.replace(",", "")) == 0:
-        return "unchanged"
-    return f"{'up' if rate > 0 else 'down'} {text}%"
+    return _signed_percent(rate, digits, "up", "down", "unchanged")
 
 
 def multiple(value: float | None, digits: int = 1) -> str:
