@@ -33,16 +33,9 @@ def citations(pkg: Package, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     claim counts for the chapter that examines the claim.
     """
     from report.data import load
-    from report.data.validation.refs import is_source_reference
+    from report.data.validation.refs import source_reference_fields
 
-    citing = {
-        res["name"]: [
-            fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-            for fk in res["schema"].get("foreignKeys", [])
-            if is_source_reference(fk)
-        ]
-        for res in pkg.descriptor["resources"]
-    }
+    citing = {res["name"]: source_reference_fields(res) for res in pkg.descriptor["resources"]}
     rows = []
     for table in pkg.tables.values():
         if table.name == "sources" or not citing.get(table.name):

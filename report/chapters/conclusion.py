@@ -19,7 +19,7 @@ from report.chapters.infrastructure import shift_quarter as shift_quarter
 from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.data.bases import CAPEX_BASIS_SHORT, same_basis
 from report.data.sourcing import preferred
-from report.show.marks import level_rule
+from report.show.marks import level_rule, quarter_bars
 from report.show.theme import GREYS, colour_name
 
 #: Colours of the projection chart (named in its subtitle through ``colour_name``).
@@ -354,35 +354,21 @@ def reality_labs_quarters(quarterly: pd.DataFrame, sources: pd.DataFrame) -> pd.
 
 def reality_labs_quarters_chart(rows: pd.DataFrame) -> alt.Chart:
     """Reality Labs' operating loss and revenue per quarter, side by side (flows of a quarter)."""
-    data = rows.assign(label=rows["quarter"].str[-2:] + " " + rows["quarter"].str[:4])
-    order = ["Operating loss", "Revenue"]
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "label:O", title="Quarter", sort=list(data.drop_duplicates("quarter")["label"])
-            ),
-            xOffset=alt.XOffset("measure:N", sort=order),
-            y=alt.Y("usd_bn:Q", title="USD bn, flows of the quarter"),
-            color=alt.Color("measure:N", title=None, sort=order, scale=alt.Scale(domain=order)),
-            tooltip=[
-                alt.Tooltip("label:N", title="Quarter"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.2f"),
-                alt.Tooltip("source_id:N", title="Source"),
-            ],
-        )
-        .properties(
-            width="container",
-            height=260,
-            title=alt.Title(
-                "Reality Labs, quarter by quarter",
-                subtitle="Operating loss beside revenue in each quarter",
-            ),
-            description=(
-                "Grouped bar chart of Reality Labs' operating loss and revenue per quarter, in "
-                "billions of US dollars."
-            ),
-        )
+    return quarter_bars(
+        rows,
+        "measure",
+        ["Operating loss", "Revenue"],
+        y_title="USD bn, flows of the quarter",
+        series_title="Measure",
+        tooltip=[alt.Tooltip("source_id:N", title="Source")],
+    ).properties(
+        height=260,
+        title=alt.Title(
+            "Reality Labs, quarter by quarter",
+            subtitle="Operating loss beside revenue in each quarter",
+        ),
+        description=(
+            "Grouped bar chart of Reality Labs' operating loss and revenue per quarter, in "
+            "billions of US dollars."
+        ),
     )

@@ -22,6 +22,7 @@ import pandas as pd
 
 from report.data.sourcing import split_ids
 from report.show.figures import short_date
+from report.show.tables import link
 from report.show.theme import THEME_NAME, theme
 
 RENDERER_NAME = "report"
@@ -61,10 +62,7 @@ def _caption_html(meta: dict[str, Any]) -> str:
         parts.append(html.escape(meta["note"]))
     sources = meta.get("sources") or []
     if sources:
-        links = [
-            f'<a href="{html.escape(s["url"], quote=True)}">{html.escape(s["label"])}</a>'
-            for s in sources
-        ]
+        links = [link(s["url"], s["label"]) for s in sources]  # a locator shows as text
         parts.append("Sources: " + "; ".join(links) + ".")
     tables = meta.get("tables") or []
     if tables:

@@ -10,6 +10,7 @@ import pandas as pd
 from report.data.sourcing import all_ids
 from report.show.figures import date as date_words
 from report.show.figures import period_of
+from report.show.figures import quarter as quarter_words
 
 #: Most marks a record-level chart draws before it aggregates (keeps pages small as data grows).
 MAX_MARKS = 150
@@ -192,4 +193,40 @@ def date_spans(rows: pd.DataFrame, x_title: str, y: Any = None, color: Any = Non
         alt.Chart(vague)
         .mark_rule(strokeWidth=4, opacity=0.35, strokeCap="round")
         .encode(**encoding)
+    )
+
+
+def quarter_bars(
+    rows: pd.DataFrame,
+    series: str,
+    order: list[str],
+    *,
+    y_title: str,
+    series_title: str,
+    tooltip: list[alt.Tooltip] = (),
+) -> alt.Chart:
+    """Grouped bars per quarter (``quarter`` like ``2026Q2``), one bar per ``series`` value.
+
+    Quarters run in time order and are labelled as the prose names them (``Q2 2026``); the
+    series keep ``order`` in bars, colours and legend. ``tooltip`` adds fields after the
+    quarter, the series and the amount (``usd_bn``, USD bn). Title and description are the
+    caller's (``.properties``).
+    """
+    data = rows.sort_values("quarter").assign(label=lambda d: d["quarter"].map(quarter_words))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("label:O", title="Quarter", sort=list(data["label"].drop_duplicates())),
+            xOffset=alt.XOffset(f"{series}:N", sort=order),
+            y=alt.Y("usd_bn:Q", title=y_title),
+            color=alt.Color(f"{series}:N", title=None, sort=order, scale=alt.Scale(domain=order)),
+            tooltip=[
+                alt.Tooltip("label:N", title="Quarter"),
+                alt.Tooltip(f"{series}:N", title=series_title),
+                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.2f"),
+                *tooltip,
+            ],
+        )
+        .properties(width="container", height=270)
     )

@@ -77,8 +77,13 @@ def test_every_chart_has_a_valid_spec_title_description_tooltip_and_caption(book
                 f"{entry}:{label} lists no sources"
             )
             caption = div.find_parent("figure").find("figcaption")
-            links = [a["href"] for a in caption.find_all("a")]
+            # a web page is a link; a repository locator (not a web address) is shown as text
+            links = [
+                t["href"] if t.name == "a" else t.get_text()
+                for t in caption.find_all(["a", "code"])
+            ]
             assert links == [sources.loc[i, "url"] for i in ids], label
+            assert not any(a["href"].startswith("github:") for a in caption.find_all("a")), label
             assert "cdn" not in json.dumps(spec)
     assert total >= 1
 

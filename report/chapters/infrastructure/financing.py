@@ -11,6 +11,7 @@ import pandas as pd
 
 from report.data.bases import CAPEX_BASIS_SHORT, FCF_DEFINITION, FCF_DEFINITION_SHORT, same_basis
 from report.data.sourcing import preferred
+from report.show.marks import quarter_bars
 
 
 def funding(
@@ -212,38 +213,24 @@ def quarterly_bridge(
 
 def quarterly_bridge_chart(bridge: pd.DataFrame) -> alt.Chart:
     """Grouped bars per quarter: cash in, the two capex outflows, and what was left (free cash flow)."""
-    data = bridge.assign(
-        label=bridge["quarter"].str[:4] + " Q" + bridge["quarter"].str[-1],
-        how=bridge["derived"].map({True: "our arithmetic", False: "reported"}),
-    )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("label:O", title="Quarter", sort=list(data["label"].drop_duplicates())),
-            xOffset=alt.XOffset("step:N", sort=BRIDGE_STEPS),
-            y=alt.Y("usd_bn:Q", title="USD bn, flows of the quarter"),
-            color=alt.Color("step:N", title=None, sort=BRIDGE_STEPS),
-            tooltip=[
-                alt.Tooltip("label:O", title="Quarter"),
-                alt.Tooltip("step:N", title="Step"),
-                alt.Tooltip("usd_bn:Q", title="USD bn", format=",.2f"),
-                alt.Tooltip("how:N", title="Figure"),
-            ],
-        )
-        .properties(
-            width="container",
-            height=280,
-            title=alt.Title(
-                "What each quarter's cash flow paid for",
-                subtitle="Operating cash flow, the two parts of capex, and the free cash flow left over",
-            ),
-            description=(
-                "Grouped bar chart for Meta's latest quarters: operating cash flow, purchases of "
-                "property and equipment, principal payments on finance leases and free cash flow, "
-                "in billions of US dollars."
-            ),
-        )
+    data = bridge.assign(how=bridge["derived"].map({True: "our arithmetic", False: "reported"}))
+    return quarter_bars(
+        data,
+        "step",
+        BRIDGE_STEPS,
+        y_title="USD bn, flows of the quarter",
+        series_title="Step",
+        tooltip=[alt.Tooltip("how:N", title="Figure")],
+    ).properties(
+        title=alt.Title(
+            "What each quarter's cash flow paid for",
+            subtitle="Operating cash flow, the two parts of capex, and the free cash flow left over",
+        ),
+        description=(
+            "Grouped bar chart for Meta's latest quarters: operating cash flow, purchases of "
+            "property and equipment, principal payments on finance leases and free cash flow, "
+            "in billions of US dollars."
+        ),
     )
 
 

@@ -20,10 +20,10 @@ def fiscal_year_label(company: str, fiscal_year: int, financials: pd.DataFrame) 
     The fiscal year's last month comes from the company's rows of ``peer_financials``
     (``fiscal_year_end``); a company without rows is taken to report by calendar year.
     """
-    ends = pd.to_datetime(financials.loc[financials["company"] == company, "fiscal_year_end"])
-    if ends.empty or (ends.dt.month == 12).all():
+    end = fiscal_year_end(company, fiscal_year, financials)
+    if end.month == 12:
         return str(fiscal_year)
-    return f"fiscal {fiscal_year} (the year to {ends.iloc[0]:%B} {fiscal_year})"
+    return f"fiscal {fiscal_year} (the year to {end:%B} {fiscal_year})"
 
 
 def fiscal_year_end(company: str, fiscal_year: int, financials: pd.DataFrame) -> pd.Timestamp:

@@ -14,6 +14,7 @@ import pandas as pd
 from report.chapters.infrastructure.comparators import shift_quarter
 from report.data.bases import CAPEX_BASIS_SHORT
 from report.data.sourcing import preferred
+from report.show.figures import quarter as quarter_words
 
 
 def revenue_and_capex(
@@ -97,7 +98,7 @@ def returns_chart(rows: pd.DataFrame) -> alt.Chart:
     ).dropna(subset=["growth"])
     names = {"revenue_growth": "Revenue", "capex_growth": f"Capex ({basis})"}
     long["measure"] = long["measure"].map(names)
-    long["label"] = long["quarter"].str[-2:] + " " + long["quarter"].str[:4]
+    long["label"] = long["quarter"].map(quarter_words)
     order = list(names.values())
     return (
         alt.Chart(long)

@@ -20,6 +20,15 @@ def is_source_reference(fk: dict[str, Any]) -> bool:
     return ref.get("resource") == "sources" and list(ref.get("fields") or []) == ["source_id"]
 
 
+def source_reference_fields(resource: dict[str, Any]) -> list[str]:
+    """The fields of a data-package resource that cite sources (its foreign keys to them)."""
+    return [
+        fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+        for fk in resource["schema"].get("foreignKeys", [])
+        if is_source_reference(fk)
+    ]
+
+
 def check_source_refs(
     data_dir: Path, descriptor: dict[str, Any], skip: set[str], rows_of: Any
 ) -> list[Problem]:
@@ -39,11 +48,7 @@ def check_source_refs(
     for res in descriptor["resources"]:
         if res["name"] in skip:
             continue
-        fields = [
-            fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-            for fk in res["schema"].get("foreignKeys", [])
-            if is_source_reference(fk)
-        ]
+        fields = source_reference_fields(res)
         if not fields:
             continue
         file = _display(data_dir, res["path"])

@@ -11,7 +11,7 @@ from typing import Any
 from report.data.sourcing import split_ids
 from report.data.validation.descriptor import _display, edition_date, read_records
 from report.data.validation.problems import Problem
-from report.data.validation.refs import is_source_reference
+from report.data.validation.refs import source_reference_fields
 
 #: Rules declared on the sources resource but applied across the package.
 PROVENANCE_RULES = {"secondhand_quoted", "generated_not_alone"}
@@ -139,7 +139,7 @@ def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]
         if res["name"] == "sources":
             sources = res
             continue
-        citing = _source_fields(res)
+        citing = source_reference_fields(res)
         for _, row in _rows(data_dir, res):
             cited.update(i for name in citing for i in split_ids(row.get(name)))
     if sources is None:
@@ -155,15 +155,6 @@ def check_citations(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]
         )
         for line, row in _rows(data_dir, sources)
         if row.get("source_id") not in cited
-    ]
-
-
-def _source_fields(resource: dict[str, Any]) -> list[str]:
-    """The fields that cite sources: those declared as foreign keys to ``sources.source_id``."""
-    return [
-        fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-        for fk in resource["schema"].get("foreignKeys", [])
-        if is_source_reference(fk)
     ]
 
 
@@ -251,7 +242,7 @@ def check_provenance(
         for res in descriptor["resources"]:
             if res["name"] == "sources" or res["name"] in skip or not generated:
                 continue
-            fields = _source_fields(res)
+            fields = source_reference_fields(res)
             if not fields:
                 continue
             rows = list(_rows(data_dir, res))
