@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -103,6 +104,28 @@ def normalise(nb: nbformat.NotebookNode, hide_injected: bool = True) -> nbformat
             cell.metadata["tags"] = tags + [t for t in HIDDEN_TAGS if t not in tags]
             cell["id"] = "injected-parameters"
     return nb
+
+
+def strip_stderr(nb: nbformat.NotebookNode) -> list[str]:
+    """Remove every stderr stream output (kernel chatter, library warnings); return their texts.
+
+    A chapter's page shows what its cells display, never what the kernel or a library printed
+    to stderr (under load a kernel can log a transport error there); the build writes the texts
+    to the notebook's log instead.
+    """
+    found = []
+    for cell in nb.cells:
+        outputs = cell.get("outputs")
+        if not outputs:
+            continue
+        kept = []
+        for out in outputs:
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append(str(out.get("text", "")))
+            else:
+                kept.append(out)
+        cell["outputs"] = kept
+    return found
 
 
 def _failed_cell(nb_path: Path) -> tuple[str | None, str | None]:
@@ -228,6 +251,8 @@ def run(job: Job) -> Result:
     finally:
         os.environ.pop(READS_ENV, None)
     nb = normalise(nbformat.read(str(tmp), as_version=4))
+    for text in strip_stderr(nb):  # to this worker's log (its stderr), never to the page
+        print(text, file=sys.stderr)
     write_notebook(nb, job.output)
     tmp.unlink()
     names = sorted(set(reads.read_text(encoding="utf-8").split())) if reads.exists() else []

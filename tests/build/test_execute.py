@@ -40,3 +40,18 @@ def test_two_runs_of_the_same_inputs_write_the_same_bytes(tmp_path):
     first = execute.run_all([job(tmp_path, src)], workers=1)[0].output.read_bytes()
     second = execute.run_all([job(tmp_path, src)], workers=1)[0].output.read_bytes()
     assert first == second
+
+
+def test_stderr_never_reaches_a_page_and_goes_to_the_log(tmp_path):
+    src = notebook(
+        tmp_path / "noisy.ipynb",
+        "import sys\nprint('DELIM not in msg_list', file=sys.stderr)\nprint('shown')",
+    )
+    [result] = execute.run_all([job(tmp_path, src)], workers=1)
+    assert result.ok, result.describe()
+    nb = nbformat.read(result.output, as_version=4)
+    texts = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    assert any("shown" in t for t in texts)
+    assert not any("DELIM" in t for t in texts)
+    log = (tmp_path / "failed" / "noisy.log").read_text()
+    assert "DELIM not in msg_list" in log

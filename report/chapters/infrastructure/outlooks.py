@@ -48,8 +48,8 @@ def open_guidance(
     row per company with a guide: the ``peer_guidance`` columns plus ``mid_usd_bn`` and
     ``year_end``; the latest vintage by ``given_date`` (ties: the row stated to the day).
     """
-    rows = guidance.dropna(subset=["high_usd_bn"]).copy()
-    rows["low_usd_bn"] = rows["low_usd_bn"].fillna(rows["high_usd_bn"])
+    # a range needs both ends as stated: a source giving only the top ("as much as") is no range
+    rows = guidance.dropna(subset=["low_usd_bn", "high_usd_bn"]).copy()
     rows["year_end"] = [
         fiscal_year_end(c, int(y), financials)
         for c, y in zip(rows["company"], rows["fiscal_year"], strict=True)
@@ -130,8 +130,7 @@ def guidance_history(
     ``source_id``: one row per guide, from its strongest source (``sources``); a guide that
     only an AI-written page states is left out.
     """
-    peers = guidance.dropna(subset=["high_usd_bn"]).copy()
-    peers["low_usd_bn"] = peers["low_usd_bn"].fillna(peers["high_usd_bn"])
+    peers = guidance.dropna(subset=["low_usd_bn", "high_usd_bn"]).copy()  # both ends stated
     ends = [
         fiscal_year_end(c, int(y), financials)
         for c, y in zip(peers["company"], peers["fiscal_year"], strict=True)
