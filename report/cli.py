@@ -26,8 +26,16 @@ EXIT_INTERRUPTED = 130  # Ctrl-C; SIGTERM exits 143
 EXIT_NOT_WRITABLE = 7
 
 
+class _Parser(argparse.ArgumentParser):
+    """A command line whose usage errors exit 3 (bad parameters), never 2 (bad data)."""
+
+    def error(self, message: str) -> None:  # noqa: D102
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_PARAMS, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m report",
         description="Build, refresh and check the report on Meta's superintelligence bet.",
     )

@@ -300,7 +300,9 @@ def run_all(
         return []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     results: dict[str, Result] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=stop.die_with_parent
+    )
     try:
         futures = {pool.submit(run, job): job for job in jobs}
         for future in as_completed(futures):

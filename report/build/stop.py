@@ -66,6 +66,23 @@ def clean_stage(stage: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def die_with_parent() -> None:
+    """In a worker: end when the build process ends, even by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
+
+    A killed build cannot end its workers itself; without this they would run on, orphaned, and
+    write into the staging folder the next build uses. Their kernels follow (a kernel ends when
+    its parent does). Elsewhere than Linux this does nothing.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def raise_on_sigterm() -> None:
     """Turn SIGTERM into :class:`Interrupted` (143); SIGINT's KeyboardInterrupt maps to 130."""
 

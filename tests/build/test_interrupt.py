@@ -81,3 +81,21 @@ def test_descendants_finds_grandchildren_and_kill_ends_them():
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.pipeline
+def test_a_killed_build_leaves_no_worker_or_kernel_running(built_copy):
+    """kill -9 cannot be caught; the workers end with the build (PR_SET_PDEATHSIG), kernels too."""
+    proc = _start(built_copy)
+    for line in proc.stdout:
+        if "executing" in line:
+            break
+    time.sleep(3)
+    children = stop.descendants(proc.pid)
+    assert children
+    proc.kill()
+    proc.communicate(timeout=30)
+    deadline = time.time() + 10
+    while any(_alive(pid) for pid in children) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in children if _alive(pid)]

@@ -247,3 +247,13 @@ def test_documented_sets_are_the_sets_the_code_knows():
     assert declared["conclusion"]["guidance_point"].choices == ("low", "mid", "high")
     assert params.Param("x", "str", "a", "words; one of {a, b}").choices == ("a", "b")
     assert params.Param("x", "int", 1, "one of {1, 2}").choices is None  # numbers use ranges
+
+
+@pytest.mark.parametrize("argv", [["build", "--bogus"], ["build", "--jobs", "abc"], ["nosuch"]])
+def test_a_command_line_usage_error_exits_3_not_the_bad_data_code(argv, capsys):
+    from report.cli import EXIT_PARAMS, main
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == EXIT_PARAMS == 3
+    assert "error:" in capsys.readouterr().err
