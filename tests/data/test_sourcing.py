@@ -127,3 +127,23 @@ def test_a_generated_page_beside_a_stronger_one_in_the_same_row_is_accepted(tmp_
     assert any("sole support" in p.rule for p in _errors(copy))
     dk.set_cell(copy, "capex_annual", "source_id", f"{generated}; {news}")
     assert _errors(copy) == []
+
+
+def test_a_free_cash_flow_row_needs_its_definition_and_no_other_row_has_one(tmp_path):
+    copy = dk.copy_data(tmp_path / "fcf")
+    rows = data.load("cash_flow", copy)
+    fcf = int(rows.index[rows.metric == "free_cash_flow"][0])
+    other = int(rows.index[rows.metric != "free_cash_flow"][0])
+    dk.set_cell(copy, "cash_flow", "definition", "", row=fcf)
+    dk.set_cell(copy, "cash_flow", "definition", "meta", row=other)
+    found = {(p.row, p.field, p.rule) for p in _errors(copy)}
+    assert (
+        fcf + 2,
+        "definition",
+        "'definition' required on rows with metric=free_cash_flow",
+    ) in found
+    assert (
+        other + 2,
+        "definition",
+        "'definition' must be empty except on rows with metric=free_cash_flow",
+    ) in found

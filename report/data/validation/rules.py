@@ -70,9 +70,21 @@ def check_rules(data_dir: Path, descriptor: dict[str, Any], skip: set[str]) -> l
         file = _display(data_dir, res["path"])
         for line, row in _rows(data_dir, res):
             for check in checks:
+                rule = check.get("rule")
+                if rule == "only_when":  # a field filled exactly on the rows ``when`` names
+                    field, wanted = check["field"], _matches(row, check.get("when"))
+                    if bool((row.get(field) or "").strip()) != wanted:
+                        need = "required" if wanted else "must be empty"
+                        scope = ", ".join(f"{k}={v}" for k, v in check["when"].items())
+                        text = (
+                            f"'{field}' {need} {'on' if wanted else 'except on'} rows with {scope}"
+                        )
+                        problems.append(
+                            Problem(file, text, row=line, field=field, value=row.get(field) or None)
+                        )
+                    continue
                 if not _matches(row, check.get("when")):
                     continue
-                rule = check.get("rule")
                 if rule in PROVENANCE_RULES:
                     continue  # package-wide: applied by check_provenance
                 if rule not in ("ordered", "not_after_edition", "quarter_end"):
