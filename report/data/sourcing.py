@@ -96,14 +96,19 @@ def count_facts(frame: pd.DataFrame, keys: list[str]) -> int:
 
 
 def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
-    """One row per ``keys``: the strongest source, then the most recently published.
+    """One row per ``keys``: an undisputed row first, then the strongest source, then the newest.
 
-    The other rows are not lost: chapters show disagreements side by side with
-    :func:`disagreements`.
+    A row whose optional boolean ``disputed`` column is true (a slip of its source, judged
+    against the others; see ``datapackage.yaml``) is taken only when no other row holds the
+    same ``keys``, whatever its grade. The other rows are not lost: chapters show
+    disagreements side by side with :func:`disagreements`.
     """
     kinds = dict(zip(sources["source_id"], sources["kind"], strict=True))
     published = dict(zip(sources["source_id"], sources["published"], strict=True))
     ranked = frame.copy()
+    ranked["_disputed"] = (
+        ranked["disputed"].fillna(False).astype(bool) if "disputed" in ranked else False
+    )
     ranked["_rank"] = [
         KIND_RANK.get(best_kind(v, kinds) or "", len(KIND_RANK)) for v in ranked["source_id"]
     ]
@@ -114,12 +119,12 @@ def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd
         ]
     )
     ranked = ranked.sort_values(
-        [*keys, "_rank", "_published", "source_id"],
-        ascending=[True] * len(keys) + [True, False, True],
+        [*keys, "_disputed", "_rank", "_published", "source_id"],
+        ascending=[True] * len(keys) + [True, True, False, True],
         na_position="last",
     )
     best = ranked.drop_duplicates(keys, keep="first")
-    return best.drop(columns=["_rank", "_published"]).reset_index(drop=True)
+    return best.drop(columns=["_disputed", "_rank", "_published"]).reset_index(drop=True)
 
 
 def disagreements(

@@ -55,6 +55,33 @@ def test_preferred_grades_a_row_by_its_strongest_source():
     assert best["value"].tolist() == [2.0]  # the filing, though cited second in its row
 
 
+
+def test_a_disputed_row_is_drawn_only_when_nothing_else_holds_its_fact():
+    # The news row outranks the note by grade, but it is marked as its source's slip.
+    frame = pd.DataFrame(
+        {
+            "quarter": ["Q1", "Q1", "Q2"],
+            "value": [3.742, 3.846, 9.0],
+            "source_id": ["s1", "n1", "s1"],
+            "disputed": [True, None, True],
+        }
+    )
+    best = preferred(frame, ["quarter"], SOURCES)
+    assert best["value"].tolist() == [3.846, 9.0]
+    assert "disputed" in best and "_disputed" not in best
+
+
+def test_the_committed_slips_are_never_drawn():
+    """The two rows the ledger marks as slips lose to weaker sources of the same fact."""
+    from report.data import load
+
+    sources = load("sources")
+    rl = preferred(load("reality_labs_quarterly"), ["quarter"], sources).set_index("quarter")
+    assert rl.loc["2024Q1", "operating_loss_usd_bn"] != 3.742
+    cash = load("cash_flow")
+    div = preferred(cash[cash["metric"] == "dividends"], ["period"], sources).set_index("period")
+    assert div.loc["FY2024", "value_usd_bn"] != 0.691
+
 def test_two_sources_of_one_fact_count_once():
     rows = pd.DataFrame(
         {
