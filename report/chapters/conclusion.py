@@ -13,6 +13,7 @@ from report.chapters.infrastructure import campus_capacity as campus_capacity
 from report.chapters.infrastructure import capex_series as capex_series
 from report.chapters.infrastructure import check_basis as check_basis
 from report.chapters.infrastructure import comparable_outcomes as comparable_outcomes
+from report.chapters.infrastructure import dated_gw as dated_gw
 from report.chapters.infrastructure import guidance_outcomes as guidance_outcomes
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import shift_quarter as shift_quarter
@@ -151,7 +152,7 @@ def scenario_starts(
     """Every starting point side by side, each projected the same way (USD bn).
 
     Rows: the low end, midpoint and high end of ``guidance`` (Meta's own figures), the
-    midpoint times ``ratio`` (``record_ratio``; our arithmetic), and ``campus_gw`` x
+    midpoint times ``ratio`` (``record_ratio``; our arithmetic), and ``campus_gw`` (capacity due within the window, :func:`dated_gw`) x
     ``gw_cost`` spread over the guided year and ``years`` more at ``growth`` (our arithmetic).
     Columns ``scenario`` (as in ``START_FROM``, with the guidance point), ``label``,
     ``basis`` ("Meta's guidance" or "our arithmetic"), ``start_usd_bn`` (the guided year),
@@ -191,7 +192,7 @@ def scenario_starts(
             "Campus plans",
             "our arithmetic",
             spread_start(total, growth, years),
-            f"{campus_gw:g} GW x ${gw_cost:g}bn per GW = ${total:,.0f}bn over {year}-{year + years}",
+            f"{campus_gw:g} GW due by {year + years} x ${gw_cost:g}bn per GW = ${total:,.0f}bn over {year}-{year + years}",
         )
     )
     out = pd.DataFrame(rows, columns=["scenario", "point", "label", "basis", "start_usd_bn", "how"])

@@ -91,6 +91,26 @@ def one_per_event(events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def launches(events: pd.DataFrame, after: pd.Timestamp) -> pd.DataFrame:
+    """Model releases and products after ``after``, in the order a reader reads dates.
+
+    ``events`` is :func:`one_per_event`'s frame. Within a month, events known to the day come
+    first and events known only to the month or year follow them (a month-only date is stored
+    as the month's first day, which would otherwise put "July 2026" before "6 July 2026").
+    Adds ``when`` (the date as written at its precision).
+    """
+    rows = events[(events["date"] > after) & events["type"].isin(["model_release", "product"])]
+    rows = rows.copy()
+    precision = rows["date_precision"].fillna("day")
+    rows["_month"] = rows["date"].dt.to_period("M")
+    rows["_vague"] = precision != "day"
+    rows = rows.sort_values(["_month", "_vague", "date", "event_id"])
+    rows["when"] = [
+        fmt_date(d, p) for d, p in zip(rows["date"], precision[rows.index], strict=True)
+    ]
+    return rows.drop(columns=["_month", "_vague"]).reset_index(drop=True)
+
+
 def in_window(
     events: pd.DataFrame, start: str, types: list[str], end: pd.Timestamp | None = None
 ) -> pd.DataFrame:

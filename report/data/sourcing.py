@@ -95,13 +95,10 @@ def count_facts(frame: pd.DataFrame, keys: list[str]) -> int:
     return int(len(facts(frame, keys)))
 
 
-def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
-    """One row per ``keys``: an undisputed row first, then the strongest source, then the newest.
+def _ranked(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted as :func:`preferred` chooses.
 
-    A row whose optional boolean ``disputed`` column is true (a slip of its source, judged
-    against the others; see ``datapackage.yaml``) is taken only when no other row holds the
-    same ``keys``, whatever its grade. The other rows are not lost: chapters show
-    disagreements side by side with :func:`disagreements`.
+    Adds the helper columns ``_disputed``, ``_rank`` and ``_published``.
     """
     kinds = dict(zip(sources["source_id"], sources["kind"], strict=True))
     published = dict(zip(sources["source_id"], sources["published"], strict=True))
@@ -123,8 +120,45 @@ def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd
         ascending=[True] * len(keys) + [True, True, False, True],
         na_position="last",
     )
+    return ranked
+
+
+def preferred(frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per ``keys``: an undisputed row first, then the strongest source, then the newest.
+
+    A row whose optional boolean ``disputed`` column is true (a slip of its source, judged
+    against the others; see ``datapackage.yaml``) is taken only when no other row holds the
+    same ``keys``, whatever its grade. The other rows are not lost: chapters show
+    disagreements side by side with :func:`disagreements`.
+    """
+    ranked = _ranked(frame, keys, sources)
     best = ranked.drop_duplicates(keys, keep="first")
     return best.drop(columns=["_disputed", "_rank", "_published"]).reset_index(drop=True)
+
+
+def preferred_filled(
+    frame: pd.DataFrame, keys: list[str], sources: pd.DataFrame, fill: list[str]
+) -> pd.DataFrame:
+    """:func:`preferred`, with each column of ``fill`` taken from the strongest row stating it.
+
+    A fact's best source may leave an attribute empty (a licence page that gives no size); the
+    attribute then comes from the next row, in :func:`preferred`'s order, that states it, and
+    that row's ids are added to ``source_id`` (joined by ``"; "``) so the attribute keeps a
+    source. One row per ``keys``; columns as :func:`preferred`.
+    """
+    ranked = _ranked(frame, keys, sources)
+    out = ranked.drop_duplicates(keys, keep="first").set_index(keys)
+    for column in (c for c in fill if c in ranked):  # a column the frame lacks stays absent
+        stated = ranked.dropna(subset=[column]).drop_duplicates(keys, keep="first").set_index(keys)
+        for key in out.index[out[column].isna()]:
+            if key in stated.index:
+                out.at[key, column] = stated.at[key, column]
+                ids = [
+                    *split_ids(out.at[key, "source_id"]),
+                    *split_ids(stated.at[key, "source_id"]),
+                ]
+                out.at[key, "source_id"] = "; ".join(dict.fromkeys(ids))
+    return out.reset_index()[list(frame.columns)]
 
 
 def disagreements(

@@ -514,3 +514,21 @@ def test_an_unknown_formation_event_names_the_parameter_and_the_choices():
     assert labs.event(events, "msl-formed").date == pd.Timestamp("2025-06-30")
     with pytest.raises(ValueError, match=r"formation_event='nope' is no event.*msl-formed"):
         labs.event(events, "nope")
+
+
+def test_the_closed_models_sentence_names_the_closed_model_the_sizes_chart_draws():
+    from report.chapters import open_source as oss
+
+    rows = pd.DataFrame(
+        {
+            "developer": ["Meta", "Meta", "Meta", "Other"],
+            "model": ["Big", "Spark", "Open", "X"],
+            "open_weights": [False, False, True, False],
+            "total_params_bn": [2000.0, None, 400.0, 10.0],
+            "status_label": ["Shelved", "Released", "Released", "Released"],
+        }
+    )
+    text = oss.closed_sizes_text(rows)
+    assert "Big (shelved)" in text and "the other 1 closed model" in text
+    assert "Spark" not in text and "X" not in text
+    assert "None of" in oss.closed_sizes_text(rows[rows.model != "Big"])

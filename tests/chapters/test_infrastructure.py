@@ -156,6 +156,11 @@ def test_campus_capacity_counts_each_campus_once():
     cap = infra.campus_capacity(campuses)
     assert sorted(cap["capacity_gw"].tolist()) == [1.0, 2.0, 5.0]  # restated phases collapse
     assert infra.announced_gw(cap) == 6.0  # Hyperion at 5, not 2 + 5
+    # The campus-plans scenario spreads only capacity dated within its window (#26): the
+    # undated 5 GW and the 2 GW due in 2030 fall outside a window ending in 2029.
+    assert infra.dated_gw(cap, 2029) == 1.0
+    assert infra.dated_gw(cap, 2030) == 3.0
+    assert infra.dated_gw(cap, 2025) == 0.0
 
 
 def test_funding_cover_ratio():
@@ -260,3 +265,14 @@ def test_quarterly_bridge_prefers_reported_free_cash_flow_and_derives_the_rest()
     )
     # without the principal, Meta's definition cannot be computed: no bar, never a guess
     assert "Free cash flow" not in set(q4.step)
+
+
+def test_a_growth_rate_built_on_a_weak_revenue_figure_names_its_grade():
+    sources = pd.DataFrame(
+        {"source_id": ["blog", "sec"], "kind": ["note", "filing"], "published": [None, None]}
+    )
+    rows = pd.DataFrame({"quarter": ["2025Q2", "2026Q2"], "revenue_source_id": ["blog", "sec"]})
+    assert infra.weak_revenue_note(rows, ["2026Q2"], sources) == ""
+    assert infra.weak_revenue_note(rows, ["2025Q2"], sources) == (
+        " (the Q2 2025 revenue figure rests on a note-grade source)"
+    )

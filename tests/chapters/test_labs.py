@@ -173,3 +173,18 @@ def test_roster_counts_equal_its_bars_and_no_leaver_holds_an_open_role(glued):
         subset=["left_date"]
     )
     assert not {b["person"] for b in open_roles} & set(left["person"])
+
+
+def test_launches_read_in_date_order_with_month_only_dates_after_the_days_of_their_month():
+    events = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c", "d"],
+            "date": pd.to_datetime(["2026-07-01", "2026-07-06", "2026-08-01", "2025-01-01"]),
+            "date_precision": ["month", "day", "month", "day"],
+            "type": ["product", "model_release", "product", "product"],
+            "title": list("ABCD"),
+        }
+    )
+    out = labs.launches(events, pd.Timestamp("2025-06-30"))
+    assert out["event_id"].tolist() == ["b", "a", "c"]
+    assert out["when"].tolist()[:2] == ["6 July 2026", "July 2026"]

@@ -55,7 +55,6 @@ def test_preferred_grades_a_row_by_its_strongest_source():
     assert best["value"].tolist() == [2.0]  # the filing, though cited second in its row
 
 
-
 def test_a_disputed_row_is_drawn_only_when_nothing_else_holds_its_fact():
     # The news row outranks the note by grade, but it is marked as its source's slip.
     frame = pd.DataFrame(
@@ -81,6 +80,7 @@ def test_the_committed_slips_are_never_drawn():
     cash = load("cash_flow")
     div = preferred(cash[cash["metric"] == "dividends"], ["period"], sources).set_index("period")
     assert div.loc["FY2024", "value_usd_bn"] != 0.691
+
 
 def test_two_sources_of_one_fact_count_once():
     rows = pd.DataFrame(
@@ -174,3 +174,22 @@ def test_a_free_cash_flow_row_needs_its_definition_and_no_other_row_has_one(tmp_
         "definition",
         "'definition' must be empty except on rows with metric=free_cash_flow",
     ) in found
+
+
+def test_an_attribute_the_best_row_leaves_empty_comes_from_the_next_row_with_its_source():
+    from report.data.sourcing import preferred_filled
+
+    frame = pd.DataFrame(
+        {
+            "model": ["M", "M", "M"],
+            "size": [None, 405.0, 400.0],
+            "licence": ["L", None, None],
+            "source_id": ["f1", "n1", "s1"],
+        }
+    )
+    best = preferred_filled(frame, ["model"], SOURCES, ["size", "licence"])
+    assert best.columns.tolist() == frame.columns.tolist()
+    assert best.loc[0, "size"] == 405.0  # the news row outranks the syndicated one
+    assert best.loc[0, "licence"] == "L"
+    assert best.loc[0, "source_id"] == "f1; n1"
+    assert preferred(frame, ["model"], SOURCES)["size"].isna().all()  # what was drawn before

@@ -18,6 +18,7 @@ from report.chapters.infrastructure.campuses import (
     announced_gw,
     campus_capacity,
     campus_chart,
+    dated_gw,
     power_chart,
     power_pipeline,
     power_pipeline_chart,
@@ -111,6 +112,7 @@ from report.chapters.infrastructure.returns import (
     capex_per_incremental_revenue,
     returns_chart,
     revenue_and_capex,
+    weak_revenue_note,
 )
 from report.chapters.infrastructure.what_if import (
     HOURS_PER_YEAR,
@@ -132,6 +134,7 @@ __all__ = [
     "capex_per_incremental_revenue",
     "returns_chart",
     "revenue_and_capex",
+    "weak_revenue_note",
     "comparable_outcomes",
     "occasion_point",
     "CAMPUS_STATUS_LABELS",
@@ -164,6 +167,7 @@ __all__ = [
     "WHAT_IF_SOURCES",
     "accelerators_per_gw",
     "announced_gw",
+    "dated_gw",
     "annual_metric",
     "basis_label",
     "calendar_year",

@@ -36,6 +36,22 @@ def announced_gw(capacity: pd.DataFrame) -> float:
     return float(capacity.groupby("campus")["capacity_gw"].max().sum())
 
 
+def dated_gw(capacity: pd.DataFrame, last_year: int) -> float:
+    """Capacity due by ``last_year`` (GW), each campus once, at its largest dated capacity.
+
+    A capacity counts when it is stated with a target year no later than ``last_year``.
+
+    ``capacity`` is :func:`campus_capacity`'s frame. Capacity stated with no target year, or
+    due after ``last_year``, is left out: spreading it over a window would date it by hand.
+    Returns 0.0 when no campus states a date in the window.
+    """
+    due = capacity.dropna(subset=["target_year"])
+    due = due[due["target_year"] <= last_year]
+    if due.empty:
+        return 0.0
+    return float(due.groupby("campus")["capacity_gw"].max().sum())
+
+
 #: Reader-facing words for a campus phase's status (campuses.status).
 CAMPUS_STATUS_LABELS = {
     "announced": "Announced",

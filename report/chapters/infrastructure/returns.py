@@ -13,7 +13,7 @@ import pandas as pd
 
 from report.chapters.infrastructure.comparators import shift_quarter
 from report.data.bases import CAPEX_BASIS_SHORT
-from report.data.sourcing import preferred
+from report.data.sourcing import KIND_RANK, best_kind, preferred
 from report.show.figures import quarter as quarter_words
 
 
@@ -25,7 +25,8 @@ def revenue_and_capex(
     ``revenue`` is the ``quarterly_revenue`` table, ``capex`` the ``capex_quarterly`` table;
     the strongest source per quarter is used. Columns: ``quarter``, ``period_end``,
     ``revenue_usd_bn``, ``capex_usd_bn``, ``basis``, ``revenue_growth`` and ``capex_growth``
-    (on the same quarter a year earlier, NaN where that quarter is missing), ``source_id``.
+    (on the same quarter a year earlier, NaN where that quarter is missing), ``source_id``
+    (both figures' sources) and ``revenue_source_id`` (the revenue figure's alone).
     """
     rev = preferred(revenue, ["quarter"], sources)[
         ["quarter", "period_end", "revenue_usd_bn", "source_id"]
@@ -36,7 +37,9 @@ def revenue_and_capex(
     both = rev.merge(cap, on="quarter", suffixes=("_revenue", "_capex"))
     both["basis"] = basis
     both["source_id"] = both["source_id_revenue"] + "; " + both["source_id_capex"]
-    both = both.drop(columns=["source_id_revenue", "source_id_capex"])
+    both = both.rename(columns={"source_id_revenue": "revenue_source_id"}).drop(
+        columns=["source_id_capex"]
+    )
     both = both.sort_values("period_end").reset_index(drop=True)
     by_q = both.set_index("quarter")
     for col, out in (("revenue_usd_bn", "revenue_growth"), ("capex_usd_bn", "capex_growth")):
@@ -131,3 +134,23 @@ def returns_chart(rows: pd.DataFrame) -> alt.Chart:
             ),
         )
     )
+
+
+def weak_revenue_note(rows: pd.DataFrame, quarters: list[str], sources: pd.DataFrame) -> str:
+    """A clause naming which of ``quarters``' revenue figures rest only on a weak source.
+
+    ``rows`` is :func:`revenue_and_capex`'s frame. A figure is weak when its strongest source
+    ranks below ``news`` (a reference page, a note or a blog's data file). Returns ``""`` when
+    none is, otherwise e.g. ``" (the Q2 2025 revenue figure rests on a note-grade source)"``,
+    so a growth rate built on it carries its grade in the sentence.
+    """
+    kinds = dict(zip(sources["source_id"], sources["kind"], strict=True))
+    by_q = rows.set_index("quarter")
+    weak = []
+    for q in quarters:
+        if q not in by_q.index:
+            continue
+        kind = best_kind(by_q.loc[q, "revenue_source_id"], kinds)
+        if KIND_RANK.get(kind or "", len(KIND_RANK)) > KIND_RANK["news"]:
+            weak.append(f"the {quarter_words(q)} revenue figure rests on a {kind}-grade source")
+    return f" ({'; '.join(weak)})" if weak else ""

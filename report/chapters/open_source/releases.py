@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.data.sourcing import preferred
+from report.data.sourcing import preferred, preferred_filled
 from report.show.figures import months_between
 from report.show.marks import (
     date_known_opacity,
@@ -31,8 +31,17 @@ OPENNESS_COLOURS = {"Open weights": "#009E73", "Closed": "#D55E00"}
 
 
 def one_per_model(releases: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """One row per (developer, model), the preferred source's."""
-    out = preferred(releases, ["developer", "model"], sources)
+    """One row per (developer, model), the preferred source's.
+
+    A size or licence its row leaves empty comes from the strongest row that states it
+    (see ``preferred_filled``).
+    """
+    out = preferred_filled(
+        releases,
+        ["developer", "model"],
+        sources,
+        ["total_params_bn", "active_params_bn", "licence"],
+    )
     out["openness"] = out["open_weights"].map({True: "Open weights", False: "Closed"})
     out["status_label"] = out["status"].map(STATUS_LABELS)
     return out.sort_values(["date", "developer", "model"]).reset_index(drop=True)
@@ -330,3 +339,29 @@ def stances_chart(rows: pd.DataFrame) -> alt.LayerChart:
             "to a month or year are pale, mid-period, over a bar spanning it."
         ),
     )
+
+
+def closed_sizes_text(releases: pd.DataFrame) -> str:
+    """A sentence on which of Meta's closed models have a size in ``releases`` (one per model).
+
+    ``releases`` is :func:`one_per_model`'s frame. Names each closed Meta model with a stated
+    total size (with its status label, e.g. shelved) so the text matches what the sizes chart
+    draws; a sentence saying none has one otherwise.
+    """
+    meta = releases[(releases["developer"] == "Meta") & ~releases["open_weights"].astype(bool)]
+    sized = meta.dropna(subset=["total_params_bn"])
+    if sized.empty:
+        return "None of Meta's closed models has a stated size in our sources."
+    names = [
+        f"{r.model} ({str(r.status_label).lower()})" if pd.notna(r.status_label) else r.model
+        for r in sized.itertuples()
+    ]
+    others = len(meta) - len(sized)
+    verb = "has" if len(names) == 1 else "have"
+    rest = (
+        f"; the other {others} closed model{'s' if others != 1 else ''} in our sources "
+        f"{'have' if others != 1 else 'has'} none"
+        if others
+        else ""
+    )
+    return f"Of Meta's closed models, only {' and '.join(names)} {verb} a stated size, drawn here{rest}."
