@@ -116,8 +116,10 @@ def last_reread(rereads: pd.DataFrame) -> pd.DataFrame:
 def reread_summary(rereads: pd.DataFrame) -> dict[str, object]:
     """The ledger's latest re-read in numbers (every count a count of sources, each once).
 
-    Returns ``date`` (of the newest re-read, or None), ``total``, ``cited`` and ``random``
-    (by sample), ``stored_exact``, ``supports_all``, ``actions`` and ``faults`` (counts per
+    Returns ``date`` (of the newest re-read, or None), ``total``, ``cited``, ``random`` and
+    ``added`` (by sample: cited by a key figure, drawn at random, or added to the ledger after
+    the first pass), ``stored_exact``, ``supports_all``, ``added_exact`` and ``added_all``
+    (the same two counts within the ``added`` sample), ``actions`` and ``faults`` (counts per
     kind; a source with several counts under each).
     """
     latest = rereads.sort_values("reread").drop_duplicates("source_id", keep="last")
@@ -132,6 +134,9 @@ def reread_summary(rereads: pd.DataFrame) -> dict[str, object]:
         "total": len(latest),
         "cited": int((latest["sample"] == "cited").sum()),
         "random": int((latest["sample"] == "random").sum()),
+        "added": int((latest["sample"] == "added").sum()),
+        "added_exact": int(((latest["sample"] == "added") & (latest["stored"] == "exact")).sum()),
+        "added_all": int(((latest["sample"] == "added") & (latest["supports"] == "all")).sum()),
         "stored_exact": int((latest["stored"] == "exact").sum()),
         "supports_all": int((latest["supports"] == "all").sum()),
         "actions": {a: count_in("action", a) for a in REREAD_ACTIONS},

@@ -665,17 +665,25 @@ def cohort(hires: pd.DataFrame, departures: pd.DataFrame, year: int = COHORT_YEA
 
 
 def cohort_text(
-    members: pd.DataFrame, undated_hires: int, as_of: str, year: int = COHORT_YEAR
+    members: pd.DataFrame,
+    undated_hires: int,
+    as_of: str,
+    year: int = COHORT_YEAR,
+    months_after: float | None = None,
 ) -> str:
     """The one-year mark in words, with its base, as a clause.
 
     ``1 of the 29 named hires reported in 2025 (3%) had left Meta by 1 May 2026: Ruoming
     Pang``; ``none of the 29 ... is known to have left Meta by ...`` when no one did. When
     ``undated_hires`` hires have no reported date, the text says they are outside the base.
+    ``months_after`` (months from the first reported hire to ``as_of``) is said after the
+    date, so a reader sees how near the one-year mark the record reaches.
     """
     left = members[members["left"]]
     base = len(members)
     head = f"named hires reported in {year}"
+    if months_after is not None:
+        as_of = f"{as_of}, {fixed(months_after, 0)} months after the first of them was reported hired"
     if base == 0:
         return f"our sources name no {head}"
     if len(left):

@@ -276,3 +276,23 @@ def test_a_growth_rate_built_on_a_weak_revenue_figure_names_its_grade():
     assert infra.weak_revenue_note(rows, ["2025Q2"], sources) == (
         " (the Q2 2025 revenue figure rests on a note-grade source)"
     )
+
+
+def test_capex_since_a_year_runs_to_the_latest_unbroken_quarter_on_the_same_basis():
+    sources = pd.DataFrame({"source_id": ["s"], "kind": ["filing"], "published": [None]})
+    annual = pd.DataFrame({"fiscal_year": [2024, 2025], "capex_usd_bn": [39.0, 72.0]})
+    quarterly = pd.DataFrame(
+        {
+            "quarter": ["2026Q1", "2026Q2", "2026Q1"],
+            "basis": ["incl_finance_leases", "incl_finance_leases", "purchases_ppe"],
+            "capex_usd_bn": [20.0, 31.0, 19.0],
+            "source_id": ["s", "s", "s"],
+        }
+    )
+    total, to = infra.cumulative_to_date(annual, quarterly, sources, 2024, "incl_finance_leases")
+    assert (total, to) == (162.0, "2026Q2")
+    # a gap (no Q1 on the basis) adds no quarter rather than a part of the year
+    total, to = infra.cumulative_to_date(
+        annual, quarterly.iloc[1:], sources, 2024, "incl_finance_leases"
+    )
+    assert (total, to) == (111.0, None)

@@ -39,6 +39,14 @@ def test_only_each_sources_latest_reread_counts():
     assert summary["date"] == pd.Timestamp("2026-12-06")
 
 
+def test_the_pass_over_added_sources_is_counted_apart():
+    rows = _rereads()
+    rows.loc[1, ["sample", "stored", "supports"]] = ["added", "exact", "all"]
+    summary = pages.reread_summary(rows)
+    assert (summary["cited"], summary["random"], summary["added"]) == (2, 0, 1)
+    assert summary["added_exact"] == 1 and summary["added_all"] == 1
+
+
 def test_the_sources_table_shows_the_last_reread_or_not_yet():
     sources = pd.DataFrame(
         {

@@ -136,6 +136,9 @@ def test_the_one_year_mark_states_its_base_and_who_left():
     assert talent.cohort_text(talent.cohort(hires(), departures(), 2030), 0, "x", 2030) == (
         "our sources name no named hires reported in 2030"
     )
+    assert talent.cohort_text(stayed, 0, "1 May 2026", months_after=10.4).endswith(
+        "by 1 May 2026, 10 months after the first of them was reported hired"
+    )
 
 
 def test_who_never_started_names_each_side():

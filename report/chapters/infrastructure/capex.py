@@ -95,6 +95,34 @@ def cumulative_since(series: pd.DataFrame, first_year: int, value: str = "capex_
     return float(series.loc[series["fiscal_year"] >= first_year, value].sum())
 
 
+def cumulative_to_date(
+    annual: pd.DataFrame,
+    quarterly: pd.DataFrame,
+    sources: pd.DataFrame,
+    first_year: int,
+    basis: str,
+) -> tuple[float, str | None]:
+    """Capex from ``first_year`` to the latest reported quarter, on one ``basis`` (USD bn).
+
+    ``annual`` is :func:`capex_series` on ``basis``; ``quarterly`` the ``capex_quarterly``
+    table. The full years come from ``annual``; the year after its last one adds its quarters
+    on ``basis`` (strongest source each) only when they run unbroken from Q1. Returns the sum
+    and the latest quarter added (e.g. ``"2026Q2"``), or ``None`` when no quarter was added.
+    """
+    total = cumulative_since(annual, first_year)
+    next_year = int(annual["fiscal_year"].max()) + 1
+    rows = quarterly[
+        (quarterly["basis"] == basis) & quarterly["quarter"].str.startswith(str(next_year))
+    ]
+    if rows.empty:
+        return total, None
+    best = preferred(rows, ["quarter"], sources).sort_values("quarter")
+    expected = [f"{next_year}Q{i}" for i in range(1, len(best) + 1)]
+    if best["quarter"].tolist() != expected:
+        return total, None
+    return total + float(best["capex_usd_bn"].sum()), expected[-1]
+
+
 _BASIS_LABELS = {
     "incl_finance_leases": "Headline (incl. finance-lease principal)",
     "purchases_ppe": "Purchases of property and equipment",

@@ -253,16 +253,18 @@ def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
     """Reported adoption over time: cumulative downloads (a stock) and monthly users (a flow).
 
     The two never share an axis: downloads on the left, users on the right, each with its own
-    scale and unit in its title.
+    scale and unit in its title. Points, not lines: each is a figure as first reported, and a
+    later report may repeat an earlier count, so joining them would draw growth no source
+    states.
     """
 
-    def line(metric: str, colour: str, title: str, orient: str) -> alt.LayerChart:
+    def points(metric: str, colour: str, title: str, orient: str) -> alt.LayerChart:
         # A figure known only to the month or quarter sits mid-period over a span of it.
         data = with_date_spans(rows[rows["metric"] == metric])
         y = alt.Y("value:Q", title=title, axis=alt.Axis(orient=orient, titleColor=colour))
         drawn = (
             alt.Chart(data)
-            .mark_line(color=colour, point=alt.OverlayMarkDef(size=70, filled=True, color=colour))
+            .mark_point(size=70, filled=True, color=colour)
             .encode(
                 x=alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y")),
                 y=y,
@@ -277,10 +279,10 @@ def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
         )
         return alt.layer(date_spans(data, "Date", y, alt.value(colour)), drawn)
 
-    downloads = line(
+    downloads = points(
         "Llama cumulative downloads", "#0072B2", "Cumulative Llama downloads (millions)", "left"
     )
-    users = line("Meta AI monthly users", "#E69F00", "Meta AI monthly users (millions)", "right")
+    users = points("Meta AI monthly users", "#E69F00", "Meta AI monthly users (millions)", "right")
     return (
         alt.layer(downloads, users)
         .resolve_scale(y="independent")
@@ -289,10 +291,10 @@ def adoption_chart(rows: pd.DataFrame) -> alt.LayerChart:
             height=260,
             title=alt.Title(
                 "What the open era achieved: reported adoption",
-                subtitle="Left axis, blue: cumulative Llama downloads. Right axis, orange: Meta AI monthly users. Millions. A bar under a point: month or quarter known only.",
+                subtitle="Left axis, blue: cumulative Llama downloads. Right axis, orange: Meta AI monthly users. Millions, each point as first reported (a later report may repeat an earlier count). A bar under a point: month or quarter known only.",
             ),
             description=(
-                "Line chart with two axes: reported cumulative Llama downloads (left) and Meta AI "
+                "Dot chart with two axes: reported cumulative Llama downloads (left) and Meta AI "
                 "monthly users (right) over time, in millions, each dated when first reported."
             ),
         )
