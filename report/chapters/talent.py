@@ -683,7 +683,9 @@ def cohort_text(
     base = len(members)
     head = f"named hires reported in {year}"
     if months_after is not None:
-        as_of = f"{as_of}, {fixed(months_after, 0)} months after the first of them was reported hired"
+        as_of = (
+            f"{as_of}, {fixed(months_after, 0)} months after the first of them was reported hired"
+        )
     if base == 0:
         return f"our sources name no {head}"
     if len(left):

@@ -296,3 +296,51 @@ def test_capex_since_a_year_runs_to_the_latest_unbroken_quarter_on_the_same_basi
         annual, quarterly.iloc[1:], sources, 2024, "incl_finance_leases"
     )
     assert (total, to) == (111.0, None)
+
+
+def test_the_year_so_far_is_set_against_the_rest_the_guidance_leaves():
+    sources = pd.DataFrame({"source_id": ["s"], "kind": ["filing"], "published": [None]})
+    quarterly = pd.DataFrame(
+        {
+            "quarter": ["2026Q1", "2026Q2", "2026Q2", "2025Q4"],
+            "basis": [
+                "incl_finance_leases",
+                "incl_finance_leases",
+                "purchases_ppe",
+                "incl_finance_leases",
+            ],
+            "capex_usd_bn": [20.0, 30.0, 29.0, 22.0],
+            "source_id": ["s"] * 4,
+        }
+    )
+    cash = pd.DataFrame(
+        {
+            "period": ["2026Q1", "2026Q2", "2026Q1", "2026Q1"],
+            "metric": ["operating_cash_flow", "operating_cash_flow", "buybacks", "dividends"],
+            "value_usd_bn": [32.0, 31.0, 0.0, 1.35],
+            "source_id": ["s"] * 4,
+        }
+    )
+    guidance = pd.Series({"fiscal_year": 2026, "low_usd_bn": 130.0, "high_usd_bn": 146.0})
+    deals = pd.DataFrame(
+        {
+            "counterparty": ["Bond buyers", "Banks"],
+            "kind": ["bond", "other"],
+            "amount_usd_bn": [25.0, 3.0],
+            "date": pd.to_datetime(["2026-05-04", "2026-04-05"]),
+            "date_precision": ["day", "day"],
+            "stage": ["signed", "talks"],
+            "description": ["Senior notes", "Construction loan"],
+        }
+    )
+    ytd = infra.year_to_date(quarterly, cash, guidance, deals, sources)
+    assert ytd.quarters == ["2026Q1", "2026Q2"] and ytd.capex == 50.0 and ytd.ocf == 63.0
+    assert (ytd.rest_low, ytd.rest_high) == (80.0, 96.0)
+    assert (ytd.per_quarter_low, ytd.per_quarter_high) == (40.0, 48.0)
+    text = infra.year_to_date_text(ytd, pd.Timestamp("2026-07-29"), "headline basis")
+    assert "the first half of 2026" in text and "came to $50 billion" in text
+    assert "Q2 2026: buybacks not in our sources, dividends not in our sources" in text
+    assert "Q1 2026: no buybacks, dividends $1.35 billion" in text
+    assert "talks only" in text and "priced or signed" in text
+    # a year whose Q1 is missing is not summed from Q2 alone
+    assert infra.year_to_date(quarterly.iloc[1:], cash, guidance, deals, sources) is None

@@ -8,6 +8,7 @@
 - :mod:`.deals`: the financing and compute deals by stage, and what sits off the balance sheet;
 - :mod:`.peers`: Meta beside Microsoft, Alphabet, Amazon and Oracle (capex, capex intensity);
 - :mod:`.returns`: return on the spend (revenue growth against capex growth, capex per dollar of new revenue);
+- :mod:`.year_to_date`: the guided year so far (capex, cash, payouts, debt) against its guidance;
 - :mod:`.what_if`: what a gigawatt means in accelerators and households.
 
 The notebook imports this one name: ``from report.chapters import infrastructure as infra``.
@@ -122,9 +123,17 @@ from report.chapters.infrastructure.what_if import (
     households_per_gw,
     what_if_chart,
 )
+from report.chapters.infrastructure.year_to_date import (
+    YearToDate,
+    year_to_date,
+    year_to_date_text,
+)
 from report.data.sourcing import preferred
 
 __all__ = [
+    "YearToDate",
+    "year_to_date",
+    "year_to_date_text",
     "ranking_year",
     "guidance_history",
     "guidance_history_chart",
