@@ -90,7 +90,9 @@ class Renders:
 
             workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=static_render.use_render_env,
             )
             self._futures = [
                 (cached, self._pool.submit(static_render.render_images, spec, lines, FONT))
