@@ -271,6 +271,12 @@ def parse_cli_value(param: Param, text: str, chapter: str) -> Any:
         # Exactly the README's forms: Python's int() and float() would also take 1_000,
         # other scripts' digits, "inf" and " 5\n".
         grammar = reading.INTEGER if param.type == "int" else reading.NUMBER
+        try:
+            parsed = float(text)
+        except ValueError:
+            parsed = None
+        if param.type == "float" and parsed is not None and not math.isfinite(parsed):
+            return check_meaning(chapter, param, parsed, origin)  # raises: not finite
         if not grammar.fullmatch(text):
             written = "digits" if param.type == "int" else "digits, '.' and an exponent"
             raise ParameterError(

@@ -52,7 +52,8 @@ class _ParamsLoader(_StrictLoader):
     with an optional sign are a whole number, read in base ten (``012`` is 12, not octal 10);
     a number with a ``.`` and digits or an exponent is a float. Everything else YAML 1.1 would
     read as something else stays the text it is (``yes``, ``no``, ``on``, ``off``, ``1_000``,
-    ``0o12``, ``0x1F``, sexagesimal ``1:30``, ``.inf``, ``2025-01-02``), so a parameter of
+    ``0o12``, ``0x1F``, sexagesimal ``1:30``, ``2025-01-02``); ``.inf`` and ``.nan`` are floats,
+    refused as not finite), so a parameter of
     another type refuses it by name instead of taking a surprise value.
     """
 
@@ -70,20 +71,32 @@ _BOOL = re.compile(
     "|".join(v for v in (*reading.TRUE_VALUES, *reading.FALSE_VALUES) if v.isalpha())
 )
 _INT = re.compile(r"[-+]?[0-9]+")
-_FLOAT = re.compile(r"[-+]?[0-9]+(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+#: Floats by the grammar, and YAML's spellings of infinity and nan (read so that a float
+#: parameter is refused as "not a finite number", the README's words).
+_FLOAT = re.compile(
+    r"[-+]?[0-9]+(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
 for _tag, _rx in (
     ("tag:yaml.org,2002:bool", _BOOL),
     ("tag:yaml.org,2002:int", _INT),
     ("tag:yaml.org,2002:float", _FLOAT),
 ):
     _ParamsLoader.add_implicit_resolver(
-        _tag, re.compile(rf"^(?:{_rx.pattern})$"), list("tTfF+-0123456789")
+        _tag, re.compile(rf"^(?:{_rx.pattern})$"), list("tTfF+-.0123456789")
     )
 _ParamsLoader.add_constructor(
     "tag:yaml.org,2002:bool", lambda loader, node: node.value.lower() == "true"
 )
 _ParamsLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(node.value, 10))
-_ParamsLoader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: float(node.value))
+_ParamsLoader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: (
+        float(node.value.replace(".", "", 1))
+        if node.value.lstrip("+-").startswith(".")
+        else float(node.value)
+    ),
+)
 
 
 def loads(text: str, name: str = "<string>", grammar: bool = False) -> Any:
