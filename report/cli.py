@@ -7,7 +7,9 @@ failures into a clear message and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
+import tempfile
 from pathlib import Path
 
 from report import data, paths
@@ -22,8 +24,9 @@ EXIT_PARAMS = 3
 EXIT_EXECUTION = 4
 EXIT_BUILD = 5
 EXIT_LOCKED = 6
-EXIT_INTERRUPTED = 130  # Ctrl-C; SIGTERM exits 143
 EXIT_NOT_WRITABLE = 7
+EXIT_NO_SPACE = 8
+EXIT_INTERRUPTED = 130  # Ctrl-C; SIGTERM exits 143
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
         help="notebooks executed in parallel (default: one per CPU)",
     )
     b.add_argument("--force", action="store_true", help="ignore the cache; execute everything")
+    b.add_argument(
+        "--build-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"write everything the build makes into DIR instead of _build (also "
+        f"${paths.BUILD_DIR_ENV}); the book is then in DIR/html",
+    )
     b.add_argument(
         "--no-wait",
         action="store_true",
@@ -146,10 +157,16 @@ def _pdf() -> int:
     return 0
 
 
+def _elsewhere() -> Path:
+    """A folder a build could write into instead of a read-only checkout's ``_build``."""
+    return Path(tempfile.gettempdir()) / f"{paths.ROOT.name}-build"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code (0, or one of ``EXIT_*``, see the README)."""
     args = _parser().parse_args(argv)
     stop.raise_on_sigterm()
+    build_dir = paths.build_dir(getattr(args, "build_dir", None))
     try:
         if args.command == "validate":
             return _validate(args.data)
@@ -168,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                 cli_params=args.param,
                 data_dir=args.data,
                 force=args.force,
+                build_dir=build_dir,
             )
             print(planned.summary())
             return 0
@@ -179,25 +197,30 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             force=args.force,
             wait=not args.no_wait,
+            build_dir=build_dir,
         )
         print(report.summary())
         return 0
     except (KeyboardInterrupt, stop.Interrupted) as exc:
         code = exc.code if isinstance(exc, stop.Interrupted) else EXIT_INTERRUPTED
         stop.kill_descendants()
-        stop.clean_stage(paths.ROOT / "_build" / "stage")
-        print("interrupted; _build/html is unchanged", file=sys.stderr)
+        stop.clean_stage(build_dir / "stage")
+        print(f"interrupted; {_shown(build_dir / 'html')} is unchanged", file=sys.stderr)
         return code
     except lock.BuildLocked as exc:
         print(f"error: {exc}; nothing was done (without --no-wait, build waits).", file=sys.stderr)
         return EXIT_LOCKED
     except lock.NotWritable as exc:
+        other = _elsewhere()
         print(
-            f"error: {exc.strerror}. Build from a writable copy of the repository "
-            "(git clone or cp -r); nothing was done.",
+            f"error: {exc.strerror}; build elsewhere with --build-dir {other} "
+            f"(or {paths.BUILD_DIR_ENV}={other}), or from a writable copy; nothing was done.",
             file=sys.stderr,
         )
         return EXIT_NOT_WRITABLE
+    except book.NoSpace as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NO_SPACE
     except DataError as exc:
         print(f"error: the data is invalid; nothing was executed.\n{exc}", file=sys.stderr)
         return EXIT_DATA
@@ -214,3 +237,21 @@ def main(argv: list[str] | None = None) -> int:
     except (book.BuildError, toc.TocError) as exc:
         print(f"error: {exc}\nThe published book was left as it was.", file=sys.stderr)
         return EXIT_BUILD
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        print(
+            f"error: no space left on the device (writing {exc.filename or build_dir}); "
+            f"{_shown(build_dir / 'html')} holds the last complete book: free some space and "
+            "build again",
+            file=sys.stderr,
+        )
+        return EXIT_NO_SPACE
+
+
+def _shown(path: Path) -> str:
+    """``path`` as the messages name it: relative to the repository when inside it."""
+    try:
+        return str(path.relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)

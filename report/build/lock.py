@@ -30,9 +30,15 @@ class NotWritable(OSError):
 
 
 def check_writable(build_dir: Path) -> None:
-    """Raise :class:`NotWritable` naming ``build_dir`` when it cannot be created or written."""
+    """Raise :class:`NotWritable` naming ``build_dir`` when it cannot be created or written.
+
+    Checked before anything runs: the folder is made if missing, ``os.access`` must allow
+    writing, and a file is written and removed in it.
+    """
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(build_dir, os.W_OK | os.X_OK):  # a read-only mount, or permissions
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(build_dir))
         probe = build_dir / f".write-test-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()

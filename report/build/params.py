@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from report import paths
-from report.data import yamlio
+from report.data import reading, yamlio
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
@@ -268,22 +268,30 @@ def parse_cli_value(param: Param, text: str, chapter: str) -> Any:
     if param.type == "str":
         return check_meaning(chapter, param, text, origin)
     if param.type in ("int", "float"):
+        # Exactly the README's forms: Python's int() and float() would also take 1_000,
+        # other scripts' digits, "inf" and " 5\n".
+        grammar = reading.INTEGER if param.type == "int" else reading.NUMBER
         try:
-            number = int(text) if param.type == "int" else float(text)
+            parsed = float(text)
         except ValueError:
+            parsed = None
+        if param.type == "float" and parsed is not None and not math.isfinite(parsed):
+            return check_meaning(chapter, param, parsed, origin)  # raises: not finite
+        if not grammar.fullmatch(text):
+            written = "digits" if param.type == "int" else "digits, '.' and an exponent"
             raise ParameterError(
-                f"{origin}: {chapter}.{param.name} must be {param.type}, got {text!r}"
-            ) from None
+                f"{origin}: {chapter}.{param.name} must be {param.type} ({written}), got {text!r}"
+            )
+        number = int(text) if param.type == "int" else float(text)
         return check_meaning(chapter, param, number, origin)
     if param.type == "bool":
-        lowered = text.strip().lower()
-        if lowered not in ("true", "false"):
+        if text not in (*reading.TRUE_VALUES, *reading.FALSE_VALUES):
             raise ParameterError(
                 f"{origin}: {chapter}.{param.name} must be true or false, got {text!r}"
             )
-        return lowered == "true"
+        return text in reading.TRUE_VALUES
     try:
-        value = yamlio.loads(text, f"{origin} {chapter}.{param.name}")
+        value = yamlio.loads(text, f"{origin} {chapter}.{param.name}", grammar=True)
     except yamlio.YamlError as exc:
         raise ParameterError(str(exc)) from None
     return check_value(chapter, param, value, origin)
@@ -363,7 +371,7 @@ def read_params_file(path: Path) -> dict[str, Any]:
         ParameterError: it is not a mapping of ``chapters`` and ``scenarios``.
     """
     try:
-        content = yamlio.load(path) or {}
+        content = yamlio.load(path, grammar=True) or {}
     except yamlio.YamlError as exc:
         raise ParamsFileError(str(exc)) from None
     if not isinstance(content, dict):

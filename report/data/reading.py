@@ -31,6 +31,17 @@ FALSE_VALUES = ("false", "False", "FALSE", "0")
 #: A date as the data package writes it; Frictionless alone would also take ``2023-2-4``.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+#: A number as the README lists it (a spreadsheet's General or Number cell): ASCII digits,
+#: ``.`` as the decimal mark followed by digits, an optional sign and exponent, spaces around.
+#: Python (so Frictionless) would also read ``1_000``, ``.5``, ``5.`` and other scripts' digits.
+NUMBER = re.compile(r" *[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)? *")
+
+#: A whole number as the README lists it: ASCII digits, an optional sign, spaces around.
+INTEGER = re.compile(r" *[+-]?[0-9]+ *")
+
+#: The README's grammar of each type, shared by cells and parameters (``report.build.params``).
+GRAMMAR = {"number": NUMBER, "integer": INTEGER, "date": ISO_DATE}
+
 #: The largest integer a column of the loader's integer type (``Int64``) holds.
 MAX_INTEGER = 2**63 - 1
 
@@ -165,14 +176,22 @@ def narrowing(kind: str, raw: str, value: Any, required: bool = False) -> str | 
     """Why a cell that Frictionless read as ``value`` is still refused, or None.
 
     These are the report's readings of the Table Schema types, for every table: numbers
-    are finite (``inf``, ``nan`` and numbers too large for a float are refused), integers
-    fit the loader's 64-bit column, dates are written ``YYYY-MM-DD``, and a required text
+    are finite (``inf``, ``nan`` and numbers too large for a float are refused) and written
+    as :data:`NUMBER` (``1_000``, ``.5`` and non-ASCII digits are refused), integers are
+    written as :data:`INTEGER` and fit the loader's 64-bit column, dates are written ``YYYY-MM-DD``, and a required text
     is more than blanks.
     """
     if kind == "number" and isinstance(value, int | float | Decimal):
         if not math.isfinite(float(value)):
             return "not a finite number (inf, nan and numbers beyond 1.8e308 are refused)"
+        if isinstance(raw, str) and not NUMBER.fullmatch(raw):
+            return (
+                "not a number as the data is written (digits, '.' as the decimal mark, an "
+                "optional sign and exponent: 1234.5, -0.25, 1.2E+3)"
+            )
     elif kind == "integer" and isinstance(value, int):
+        if isinstance(raw, str) and not INTEGER.fullmatch(raw):
+            return "not a whole number as the data is written (digits and an optional sign)"
         if abs(value) > MAX_INTEGER:
             return f"integer out of range (at most {MAX_INTEGER:,} either side of zero)"
     elif kind == "date" and value is not None:

@@ -7,10 +7,13 @@ file, the line and the problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from report.data import reading
 
 
 class YamlError(ValueError):
@@ -42,9 +45,67 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def loads(text: str, name: str = "<string>") -> Any:
-    """Parse YAML text strictly (dates as strings, duplicate keys rejected)."""
-    loader = _StrictLoader(text)
+class _ParamsLoader(_StrictLoader):
+    """The strict loader reading scalars by the README's grammar, not YAML 1.1's.
+
+    ``true``/``false`` (also ``True``, ``TRUE``, ``False``, ``FALSE``) are booleans; ASCII digits
+    with an optional sign are a whole number, read in base ten (``012`` is 12, not octal 10);
+    a number with a ``.`` and digits or an exponent is a float. Everything else YAML 1.1 would
+    read as something else stays the text it is (``yes``, ``no``, ``on``, ``off``, ``1_000``,
+    ``0o12``, ``0x1F``, sexagesimal ``1:30``, ``2025-01-02``); ``.inf`` and ``.nan`` are floats,
+    refused as not finite), so a parameter of
+    another type refuses it by name instead of taking a surprise value.
+    """
+
+
+_GRAMMAR_TAGS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+_ParamsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _GRAMMAR_TAGS]
+    for first, resolvers in _StrictLoader.yaml_implicit_resolvers.items()
+}
+_BOOL = re.compile(
+    "|".join(v for v in (*reading.TRUE_VALUES, *reading.FALSE_VALUES) if v.isalpha())
+)
+_INT = re.compile(r"[-+]?[0-9]+")
+#: Floats by the grammar, and YAML's spellings of infinity and nan (read so that a float
+#: parameter is refused as "not a finite number", the README's words).
+_FLOAT = re.compile(
+    r"[-+]?[0-9]+(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+for _tag, _rx in (
+    ("tag:yaml.org,2002:bool", _BOOL),
+    ("tag:yaml.org,2002:int", _INT),
+    ("tag:yaml.org,2002:float", _FLOAT),
+):
+    _ParamsLoader.add_implicit_resolver(
+        _tag, re.compile(rf"^(?:{_rx.pattern})$"), list("tTfF+-.0123456789")
+    )
+_ParamsLoader.add_constructor(
+    "tag:yaml.org,2002:bool", lambda loader, node: node.value.lower() == "true"
+)
+_ParamsLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(node.value, 10))
+_ParamsLoader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: (
+        float(node.value.replace(".", "", 1))
+        if node.value.lstrip("+-").startswith(".")
+        else float(node.value)
+    ),
+)
+
+
+def loads(text: str, name: str = "<string>", grammar: bool = False) -> Any:
+    """Parse YAML text strictly (dates as strings, duplicate keys rejected).
+
+    With ``grammar`` (parameter files and ``--param`` lists) scalars are read by the README's
+    grammar of numbers and booleans, not YAML 1.1's (see ``_ParamsLoader``).
+    """
+    loader = (_ParamsLoader if grammar else _StrictLoader)(text)
     loader.name = name
     try:
         return loader.get_single_data()
@@ -66,11 +127,11 @@ def _one_line(exc: yaml.YAMLError, name: str) -> str:
     return f"{where}: not valid YAML: {problem}"
 
 
-def load(path: Path | str) -> Any:
-    """Read a YAML file strictly."""
+def load(path: Path | str, grammar: bool = False) -> Any:
+    """Read a YAML file strictly (``grammar``: scalars by the README's grammar, see ``loads``)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise YamlError(f"{path}: cannot read: {exc}") from exc
-    return loads(text, str(path))
+    return loads(text, str(path), grammar=grammar)

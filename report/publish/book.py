@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -39,6 +40,35 @@ BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib", "_static", "logo.svg"
 
 class BuildError(RuntimeError):
     """A step of the build failed; the published book was left as it was."""
+
+
+class NoSpace(BuildError):
+    """The disk filled up while the book was being published; the old book is in place."""
+
+
+class _CopyFailed(Exception):
+    """A file of the publish copy could not be written (stops ``copytree`` at the first one)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+def _copy_or_stop(src: str, dst: str) -> str:
+    """``shutil.copy2``, but the first failure stops the whole copy (no filling the disk on)."""
+    try:
+        return shutil.copy2(src, dst)
+    except OSError as exc:
+        raise _CopyFailed(exc) from exc
+
+
+def _no_space(exc: BaseException) -> bool:
+    """Whether a failure of the publish step is a full disk (``ENOSPC``), however it is wrapped."""
+    if isinstance(exc, _CopyFailed):
+        exc = exc.cause
+    if isinstance(exc, shutil.Error):  # copytree's list of (src, dst, reason) for directories
+        return any(os.strerror(errno.ENOSPC) in str(why) for *_, why in exc.args[0])
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 @dataclass
@@ -173,16 +203,46 @@ def compile_book(stage: Path, out: Path) -> Path:
 
 
 def publish(new_html: Path, target: Path) -> None:
-    """Swap a finished HTML folder into place; the old one is removed only afterwards."""
+    """Swap a finished HTML folder into place; the old one is removed only afterwards.
+
+    The book is copied next to ``target`` (``.html-incoming``), then renamed into place. Any
+    failure on the way (a full disk at any file) removes the partial copy and leaves
+    ``target`` exactly as it was.
+
+    Raises:
+        NoSpace: the disk (or quota) filled up; one line naming where.
+        BuildError: another error of the file system while publishing.
+    """
     staged = target.with_name(f".{target.name}-incoming")
     old = target.with_name(f".{target.name}-previous")
     for leftover in (staged, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    shutil.copytree(new_html, staged)
-    if target.exists():
-        os.rename(target, old)
-    os.rename(staged, target)
+    try:
+        shutil.copytree(new_html, staged, copy_function=_copy_or_stop)
+        if target.exists():
+            os.rename(target, old)
+        try:
+            os.rename(staged, target)
+        except OSError:
+            if old.exists() and not target.exists():
+                os.rename(old, target)
+            raise
+    except (OSError, shutil.Error, _CopyFailed) as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        cause = exc.cause if isinstance(exc, _CopyFailed) else exc
+        where = getattr(cause, "filename", None) or staged
+        if _no_space(exc):
+            raise NoSpace(
+                f"no space left on the device while publishing the book (writing {where}); "
+                f"the partial copy was removed and {target} is unchanged: free some space and "
+                "build again"
+            ) from None
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else cause
+        raise BuildError(
+            f"the book could not be copied into place ({reason}, at {where}); "
+            f"the partial copy was removed"
+        ) from None
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -261,8 +321,11 @@ def plan(
     data_dir: Path | None = None,
     force: bool = False,
     progress: Callable[[str], None] = print,
+    build_dir: Path | None = None,
 ) -> Plan:
     """Validate the data, resolve every parameter and look up the cache; write nothing.
+
+    ``build_dir`` is the build folder whose cache is consulted (default ``root/_build``).
 
     Raises:
         DataError: the data is invalid.
@@ -284,10 +347,11 @@ def plan(
         data_dir=Path(data_dir).resolve() if data_dir else None,
     )
 
-    store = cache.Cache(root / "_build" / "cache", root, chosen_data)
+    build_dir = build_dir or root / "_build"
+    store = cache.Cache(build_dir / "cache", root, chosen_data)
     run, reused = {}, []
     for name, source in notebooks.items():
-        output = root / "_build" / "stage" / source.relative_to(root)
+        output = build_dir / "stage" / source.relative_to(root)
         why = (
             "--force"
             if force
@@ -320,14 +384,21 @@ def build(
     force: bool = False,
     progress: Callable[[str], None] = print,
     wait: bool = True,
+    build_dir: Path | None = None,
 ) -> BuildReport:
-    """Build the book into ``root/_build/html``; raise before touching it on any failure.
+    """Build the book into ``build_dir/html``; raise before touching it on any failure.
 
+    ``build_dir`` (default ``root/_build``; ``--build-dir``, ``$REPORT_BUILD_DIR``) holds
+    everything the build writes: the staging copy, the cache, the compiled book, the lock.
     One build at a time per folder: a second one waits for the first (``wait``) or raises
-    ``lock.BuildLocked``; a folder that cannot be written raises ``lock.NotWritable``.
+    ``lock.BuildLocked``; a folder that cannot be written raises ``lock.NotWritable`` before
+    anything runs; a disk that fills up while publishing raises :class:`NoSpace`.
     """
-    with lock.build_lock(root / "_build", wait=wait, progress=progress):
-        return _build(root, params_file, scenario, cli_params, data_dir, jobs, force, progress)
+    build_dir = Path(build_dir) if build_dir else root / "_build"
+    with lock.build_lock(build_dir, wait=wait, progress=progress):
+        return _build(
+            root, params_file, scenario, cli_params, data_dir, jobs, force, progress, build_dir
+        )
 
 
 def _build(
@@ -339,11 +410,13 @@ def _build(
     jobs: int | None,
     force: bool,
     progress: Callable[[str], None],
+    build_dir: Path,
 ) -> BuildReport:
     started = time.perf_counter()
-    build_dir = root / "_build"
     stage = build_dir / "stage"
-    planned = plan(root, params_file, scenario, cli_params, data_dir, force, progress)
+    planned = plan(
+        root, params_file, scenario, cli_params, data_dir, force, progress, build_dir=build_dir
+    )
     chosen_data, notebooks, overrides = planned.data_dir, planned.notebooks, planned.overrides
 
     if force and build_dir.exists():

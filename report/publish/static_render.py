@@ -8,13 +8,34 @@ vl-convert, not pandas or Altair, so starting one costs a fraction of a second.
 from __future__ import annotations
 
 import html
+import os
 import re
+import time
 from typing import Any
 
 #: Width of a static render when the chart is drawn at its container's width in the book.
 STATIC_WIDTH = 640
 #: PNG scale (2 = sharp on high-density screens and in slides).
 PNG_SCALE = 2
+
+
+#: The time zone and locale every render runs in. vl-convert's JavaScript engine reads dates
+#: without a zone (``2025-06-01T00:00:00``, as Altair writes them) in the process's local time,
+#: so the same chart drew 0.02 px apart under ``TZ=UTC`` and ``TZ=Pacific/Auckland``.
+RENDER_ENV = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+
+
+def use_render_env(env: dict[str, str] | None = None) -> None:
+    """Put this process in the renderers' time zone and locale (``RENDER_ENV`` by default).
+
+    Must run before vl-convert first draws in the process (its engine reads the zone once):
+    the build's render workers run it as their initializer, and :func:`render_images` runs
+    it too. It changes this process's environment (``TZ``, ``LC_ALL``, ``LANG``).
+    """
+    wanted = RENDER_ENV if env is None else env
+    if any(os.environ.get(k) != v for k, v in wanted.items()):
+        os.environ.update(wanted)
+        time.tzset()
 
 
 class RenderError(ValueError):
@@ -85,10 +106,14 @@ def compose_svg(chart_svg: str, lines: list[str], font: str) -> str:
 def render_images(spec: dict[str, Any], lines: list[str], font: str) -> tuple[bytes, bytes]:
     """The SVG and PNG (UTF-8 bytes, PNG bytes) of a chart, light theme, title and source lines inside.
 
+    Dates are drawn in UTC whatever the machine's zone (see :data:`RENDER_ENV`), so the bytes
+    depend only on the spec, the lines and the font.
+
     Raises:
         ValueError: vl-convert cannot compile or draw the spec.
         RenderError: its SVG has no size.
     """
+    use_render_env()
     import vl_convert
 
     svg = compose_svg(vl_convert.vegalite_to_svg(static_spec(spec)), lines, font)

@@ -119,16 +119,56 @@ NOT_STATED = "not stated"
 DEFAULT_TIME_FORMAT = "%b %d, %Y"
 
 
+#: The calendar unit each strftime directive shows (a format may restate a time-unit field
+#: only with directives of the units the time unit keeps).
+_DIRECTIVE_UNITS = {
+    "Y": "year", "y": "year", "G": "year",
+    "q": "quarter",
+    "B": "month", "b": "month", "m": "month",
+    "d": "date", "e": "date",
+}  # fmt: skip
+
+#: A date format for a time unit that gives none, as the book words dates ("Jun 2025").
+_TIME_UNIT_FORMATS = {
+    "year": "%Y",
+    "yearquarter": "Q%q %Y",
+    "yearmonth": "%b %Y",
+    "yearmonthdate": "%d %b %Y",
+}
+
+
+def _time_unit_format(unit: Any, fmt: str | None) -> str | None:
+    """The format that shows a ``unit``-truncated date the same as the untruncated one.
+
+    ``fmt`` itself when it uses only directives of the calendar units ``unit`` keeps
+    (``%B %Y`` for ``yearmonth``), the book's format for the unit when ``fmt`` is None,
+    otherwise None (the entry cannot be restated from the raw field).
+    """
+    if not isinstance(unit, str):
+        return None
+    plain = unit.removeprefix("utc")
+    if fmt is None:
+        return _TIME_UNIT_FORMATS.get(plain)
+    kept = {u for u in ("year", "quarter", "month", "date") if u in plain}
+    directives = re.findall(r"%[-_0]?(.)", fmt)
+    if all(_DIRECTIVE_UNITS.get(d) in kept for d in directives if d != "%"):
+        return fmt
+    return None
+
+
 def _stated(entry: dict[str, Any]) -> str | None:
     """A Vega expression for a tooltip field as Vega-Lite would show it, or "not stated".
 
-    None for what this cannot restate exactly (aggregates, bins, time units, nested
-    fields, custom formats): such entries are left as they are.
+    None for what this cannot restate exactly (aggregates, bins, nested fields, custom
+    formats, a time unit whose format shows a unit the time unit drops): such entries are
+    left as they are. A date with a time unit (``yearmonth``) is restated with its format,
+    so the mark's accessible label reads "Month: June 2025", never an epoch number
+    (vega/vega-lite#6398).
     """
     name = entry.get("field")
     if (
         not isinstance(name, str)
-        or any(key in entry for key in ("aggregate", "bin", "timeUnit"))
+        or any(key in entry for key in ("aggregate", "bin"))
         or re.search(r"[.\[\]\\]", name)
         or entry.get("formatType") not in (None, "number", "time", "utc")
     ):
@@ -136,10 +176,19 @@ def _stated(entry: dict[str, Any]) -> str | None:
     ref = f"datum[{json.dumps(name)}]"
     fmt = entry.get("format")
     kind = entry.get("type")
+    unit = entry.get("timeUnit")
+    if unit is not None:
+        fmt = _time_unit_format(unit, fmt) if kind == "temporal" else None
+        if fmt is None:
+            return None
     if kind == "quantitative":
         shown = f"format({ref}, {json.dumps(fmt or '')})"
     elif kind == "temporal":
-        utc = entry.get("formatType") == "utc" or (entry.get("scale") or {}).get("type") == "utc"
+        utc = (
+            entry.get("formatType") == "utc"
+            or (entry.get("scale") or {}).get("type") == "utc"
+            or (isinstance(unit, str) and unit.startswith("utc"))
+        )
         function = "utcFormat" if utc else "timeFormat"
         shown = f"{function}(toDate({ref}), {json.dumps(fmt or DEFAULT_TIME_FORMAT)})"
     elif kind in ("nominal", "ordinal"):

@@ -7,8 +7,8 @@ returns a list of problems in words (empty when the chart passes):
 - :func:`mismatched_legends`: colour, fill and stroke of one field on different scales, so the
   legend (drawn for one of them) does not describe the marks;
 - :func:`raw_codes`: a data code (``in_service``) shown in a legend, label or tooltip;
-- :func:`unformatted_dates`: a date in a tooltip without a format (a reader and a screen reader
-  would get an epoch number);
+- :func:`unformatted_dates`: a date in a tooltip without a format, or a date a mark's accessible
+  label would read out as an epoch number (an ordinal time unit with no ``description``);
 - :func:`too_tall`: a chart taller than one screen (``MAX_HEIGHT`` px).
 
 :func:`lint` runs them all. The test suite runs it on every chart of the built book.
@@ -166,10 +166,17 @@ def raw_codes(spec: dict[str, Any]) -> list[str]:
 
 
 def unformatted_dates(spec: dict[str, Any]) -> list[str]:
-    """Temporal tooltip fields without a format or time unit (read out as epoch numbers)."""
+    """Dates a reader or a screen reader would get as epoch numbers (``1748736000000``).
+
+    Two kinds: a temporal tooltip field without a format or time unit; and, in a view whose
+    marks have no ``description`` channel (so Vega-Lite composes each mark's accessible label
+    from its encodings), a channel with a time unit whose type is not temporal (an ordinal
+    month axis): Vega-Lite reads such a value out as milliseconds (vega/vega-lite#6398).
+    """
     problems = []
     for view in views(spec):
-        tips = view.get("encoding", {}).get("tooltip") or []
+        encoding = view.get("encoding", {})
+        tips = encoding.get("tooltip") or []
         for tip in tips if isinstance(tips, list) else [tips]:
             if (
                 isinstance(tip, dict)
@@ -178,6 +185,20 @@ def unformatted_dates(spec: dict[str, Any]) -> list[str]:
                 and not tip.get("timeUnit")
             ):
                 problems.append(f"date {tip.get('field')!r} in a tooltip has no format")
+        if "description" in encoding:
+            continue
+        for name, channel in encoding.items():
+            entries = channel if isinstance(channel, list) else [channel]
+            for entry in entries:
+                if (
+                    isinstance(entry, dict)
+                    and entry.get("timeUnit")
+                    and entry.get("type") != "temporal"
+                ):
+                    problems.append(
+                        f"date {entry.get('field')!r} ({name}, {entry.get('type')} with a time "
+                        "unit) reads as an epoch number in the marks' accessible labels"
+                    )
     return problems
 
 

@@ -80,3 +80,11 @@ def test_the_specs_are_json_round_trippable(book):
     """The lint reads exactly what the browser gets (the spec embedded as JSON)."""
     entry, chart_id, spec = next(_all_specs(book))
     assert json.loads(json.dumps(spec)) == spec
+
+
+def test_an_ordinal_month_without_a_mark_description_is_caught():
+    """vega/vega-lite#6398: Vega-Lite reads an ordinal time unit out as milliseconds."""
+    spec = _point(x={"field": "m", "type": "ordinal", "timeUnit": "yearmonth"})
+    assert "epoch number" in lint.unformatted_dates(spec)[0]
+    spec["encoding"]["description"] = {"field": "label", "type": "nominal"}
+    assert lint.unformatted_dates(spec) == []

@@ -404,3 +404,16 @@ def test_a_source_that_is_not_a_web_page_shows_its_locator_not_a_dead_link():
     locator = "github:owner/repo@0123456789abcdef0123456789abcdef01234567:data/x.json"
     shown = link(locator, "A file")
     assert "<a " not in shown and f"<code>{locator}</code>" in shown
+
+
+def test_a_date_with_a_time_unit_is_restated_so_the_mark_label_reads_a_date():
+    """#30 case 8: a month tooltip gives the marks a description, not Vega-Lite's epoch default."""
+    month = {"field": "m", "type": "temporal", "timeUnit": "yearmonth", "format": "%B %Y"}
+    spec = charts.state_missing({"mark": "bar", "encoding": {"tooltip": [dict(month)]}})
+    assert "description" in spec["encoding"]
+    assert 'timeFormat(toDate(datum["m"]), "%B %Y")' in spec["transform"][0]["calculate"]
+    # a format that shows a unit the time unit drops (the day) cannot be restated from the raw
+    # field: left to Vega-Lite, and no description is made from an incomplete tooltip
+    daily = {**month, "format": "%d %B %Y"}
+    spec = charts.state_missing({"mark": "bar", "encoding": {"tooltip": [daily]}})
+    assert "description" not in spec["encoding"] and spec["encoding"]["tooltip"] == [daily]

@@ -122,11 +122,15 @@ def build(
             entry = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             entry = {}
-        if entry.get("key") == key and all((out_dir / f).is_file() for f in entry.get("files", [])):
+        if entry.get("key") == key and _current(out_dir, entry.get("files")):
             keep.update(out_dir / f for f in entry["files"])
             report.charts += len(entry["files"]) // len(EXTENSIONS)
             report.reused_notebooks.append(name)
             continue
+        # This notebook's files are about to change: they stop being current now, not after
+        # the book is published, so a build that fails from here on (a compile error, an
+        # interrupt) leaves nothing the next build would take for current.
+        manifest.unlink(missing_ok=True)
         if sources is None:
             sources = data.load("sources", data_dir)
             units = declared_units(data_dir)
@@ -174,6 +178,22 @@ def build(
     missing = [job for job in todo if not _rendered(job[2])]
     report.rendered = len(missing)
     return Renders(out_dir, todo, missing, manifests, report, started, jobs)
+
+
+def _current(out_dir: Path, files: Any) -> bool:
+    """Whether every file a manifest lists is in ``out_dir`` with the bytes it recorded.
+
+    A manifest maps each file to the SHA-256 of the bytes written (``Renders.finish``); an
+    older manifest (a bare list), a missing file or other bytes mean the notebook's files are
+    made again.
+    """
+    if not isinstance(files, dict) or not files:
+        return False
+    for name, digest in files.items():
+        path = out_dir / name
+        if not path.is_file() or _sha(path.read_bytes()) != digest:
+            return False
+    return True
 
 
 def files_of(book: Path) -> Iterable[Path]:

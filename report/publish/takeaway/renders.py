@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from report.publish import static_render
-from report.publish.takeaway.files import TakeawayReport, _write
+from report.publish.takeaway.files import TakeawayReport, _sha, _write
 from report.publish.takeaway.links import FOLDER, TakeawayError
 from report.show.theme import FONT
 
@@ -90,7 +90,9 @@ class Renders:
 
             workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=static_render.use_render_env,
             )
             self._futures = [
                 (cached, self._pool.submit(static_render.render_images, spec, lines, FONT))
@@ -132,9 +134,12 @@ class Renders:
             for target in targets:
                 _write(target / f"{base}.svg", cached.with_suffix(".svg").read_bytes())
                 _write(target / f"{base}.png", cached.with_suffix(".png").read_bytes())
+        # Each notebook's files are recorded as current with the bytes they hold, so the next
+        # build reuses them only if they are still exactly these (see manifest._current).
         for manifest, key, files in self.manifests.values():
             manifest.parent.mkdir(parents=True, exist_ok=True)
-            manifest.write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
+            digests = {f: _sha((self.out_dir / f).read_bytes()) for f in files}
+            manifest.write_text(json.dumps({"key": key, "files": digests}), encoding="utf-8")
         self.report.seconds = time.perf_counter() - self.started
         return self.report
 
