@@ -161,3 +161,23 @@ def test_dictionary_lists_every_field_with_units():
     assert "one of incl_finance_leases, purchases_ppe" in fields.loc["basis", "rules"]
     page = data_dictionary.dictionary_html(pkg, "capex_annual", 3, show_rules=True)
     assert 'href="../data/capex_annual.csv"' in page and "3 rows" in page
+
+
+def test_the_watch_list_is_in_date_order_and_names_what_happened_unsourced():
+    from report.chapters import conclusion as con
+
+    watch = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2049-01-01", "2027-04-01", "2027-01-01", "2026-09-30"]),
+            "date_precision": ["year", "month", "year", "day"],
+            "event": ["Bonds mature", "Licence ends", "Chips due", "Q3 ended"],
+            "source_id": ["s"] * 4,
+            "status": ["upcoming", "upcoming", None, "happened_unsourced"],
+        }
+    )
+    upcoming, happened = con.watch_lists(watch, pd.Timestamp("2026-12-06"))
+    assert upcoming["event"].tolist() == ["Chips due", "Licence ends", "Bonds mature"]
+    assert upcoming["when"].tolist()[:2] == ["2027", "April 2027"]
+    assert con.happened_text(happened) == (
+        "Already happened, but not in our sources: 30 September 2026: Q3 ended."
+    )

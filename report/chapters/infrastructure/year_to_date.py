@@ -155,5 +155,6 @@ def year_to_date_text(ytd: YearToDate, given: pd.Timestamp, basis_words: str) ->
     ]
     return (
         text + f" Debt raised or sought in {ytd.year} in our sources: {'; '.join(deals)}. "
-        "The coupons, maturities and ratings of these deals are not in our sources."
+        "Their coupons and ratings are not in our sources; the chart of financing and compute deals shows what "
+        "each source states of them."
     )
