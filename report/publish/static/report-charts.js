@@ -12,7 +12,7 @@
   var SCRIPT = document.currentScript && document.currentScript.src;
   var BUNDLE = SCRIPT ? SCRIPT.replace(/report-charts\.js(\?.*)?$/, "vega-bundle.js") : null;
   // Start drawing a chart when it is this close to the screen.
-  var MARGIN = "600px 0px";
+  var MARGIN = "250px 0px";
   // Average glyph width as a share of the font size (sans-serif; a little generous).
   var GLYPH = 0.56;
   // Width changes smaller than this (px) do not redraw a chart.
