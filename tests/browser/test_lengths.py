@@ -85,12 +85,11 @@ def test_charts_draw_as_they_near_the_screen_and_the_bundle_loads_then(browser, 
         "bundle loaded before any chart was near"
     )
     assert states and all(s is None for s in states), states
-    last = page.locator("div.report-chart").last
+    last = page.locator("div.report-chart:visible").last  # not one in a hidden tab
+    chart_id = last.get_attribute("id")
     last.scroll_into_view_if_needed()
     page.wait_for_function(
-        "() => { const all = document.querySelectorAll('div.report-chart');"
-        " return all[all.length - 1].dataset.drawn === 'yes'; }",
-        timeout=30_000,
+        f"() => document.getElementById('{chart_id}').dataset.drawn === 'yes'", timeout=30_000
     )
     assert sum("vega-bundle.js" in u for u in requests) == 1
     drawn = page.eval_on_selector_all("div.report-chart", "els => els.map(e => e.dataset.drawn)")
@@ -114,7 +113,7 @@ def test_a_page_without_charts_never_loads_the_bundle(browser, served, book):
     plain = next(
         e
         for e in toc.entries(ROOT)
-        if "report-chart" not in (book / f"{e}.html").read_text(encoding="utf-8")
+        if 'class="report-chart' not in (book / f"{e}.html").read_text(encoding="utf-8")
     )
     page, requests = _open(browser, f"{served}/{plain}.html", 1280, 800)
     page.mouse.wheel(0, 20_000)
