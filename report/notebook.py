@@ -150,7 +150,12 @@ def setup(name: str, namespace: dict[str, Any]) -> Chapter:
 
 
 def sources_html(chapter: Chapter) -> str:
-    """The chapter's source list: every page cited by the rows it loaded."""
+    """The chapter's source list: every page cited by the rows it loaded, folded away.
+
+    The list sits in a closed ``<details>`` whose summary gives its count and grades
+    (a chapter's list runs to hundreds of entries, a third of its page when open); it opens
+    on demand, and the book's script opens it when a link points into it.
+    """
     used = chapter.cited()
     items = []
     for _, row in used.iterrows():
@@ -160,7 +165,14 @@ def sources_html(chapter: Chapter) -> str:
             f"{link(row['url'], row['title'])}. {html.escape(row['publisher'])}, {when} "
             f'<span class="report-source-kind">({grade_label(row["kind"], row.get("seen", "direct"))})</span></li>'
         )
-    return f'<ol class="report-sources">{"".join(items)}</ol>'
+    count = len(items)
+    noun = "page" if count == 1 else "pages"
+    return (
+        '<details class="report-fold report-sources-fold">'
+        f'<summary>The <span class="report-sources-count">{count}</span> {noun} this '
+        "chapter's rows cite, each with its grade (open the list)</summary>"
+        f'<ol class="report-sources">{"".join(items)}</ol></details>'
+    )
 
 
 def show(html_text: str) -> None:

@@ -281,6 +281,9 @@ def visit(browser, url: str, scheme: str = "light", width: int = 1280):
     page.on("request", lambda r: log["requests"].append(r.url))
     page.on("dialog", lambda d: (log["dialogs"].append(d.message), d.dismiss()))
     page.goto(url, wait_until="load")
+    # Charts draw as they near the screen; draw them all (tests/browser/test_lengths.py
+    # checks the drawing on scroll itself).
+    page.evaluate("() => window.reportCharts ? window.reportCharts.drawAll() : 0")
     page.wait_for_function(
         "() => [...document.querySelectorAll('div.report-chart')]"
         ".every(e => e.dataset.drawn === 'yes' || e.dataset.drawn === 'error')",

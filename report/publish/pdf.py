@@ -196,11 +196,14 @@ def page_body(book: Path, entry: str, entries: set[str], notebook: str | None) -
         raise PdfError(f"{path}: no article found")
     for node in article.select(
         "script, style, button, a.headerlink, div.cell_input, .prev-next-area, "
-        ".report-takeaway, nav, .d-print-none, details.hide-input"
+        ".report-takeaway, nav, .d-print-none, details.hide-input, noscript, "
+        ".sd-tab-set > input, .sd-tab-set > label"
     ):
         if node.name == "script" and node.get("type") == "application/json":
             continue
         node.decompose()
+    for fold in article.select("details.report-fold"):
+        fold["open"] = ""  # the print edition lists every source
     key = prefix(entry)
     for figure in article.select("figure.report-figure"):
         chart = figure.select_one("div.report-chart")

@@ -155,16 +155,53 @@ def search_button_template() -> str:
     return fixed
 
 
-def _templates(cache: Path) -> Path:
-    """The theme's templates we override: asset macros and search button.
+#: The search scripts the theme loads on every page (the index is about 110 KB).
+SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
 
-    The asset macros lose the Font Awesome script (replaced by inline icons); the search
-    button loses its mismatched label.
+
+def layout_template() -> str:
+    """The theme's page layout, with the search scripts loaded only when search opens.
+
+    pydata-sphinx-theme loads Sphinx's search tools and the whole search index in every
+    page's head, for an inline search this book does not turn on. The layout lists them in
+    ``window.REPORT_SEARCH`` instead, and ``report-search.js`` loads them the first time the
+    reader opens search (the search page itself still loads them as before).
+    """
+    import re
+
+    path = _theme_static().parent / "layout.html"
+    text = path.read_text(encoding="utf-8")
+    tags = [
+        rf"\s*<script src=\"\{{\{{ pathto\('{re.escape(name)}', 1\) \| e \}}\}}\"></script>"
+        for name in SEARCH_SCRIPTS
+    ]
+    pattern = re.compile("".join(tags))
+    urls = ", ".join(f"\"{{{{ pathto('{name}', 1) | e }}}}\"" for name in SEARCH_SCRIPTS)
+    fixed, count = pattern.subn(f"\n    <script>window.REPORT_SEARCH = [{urls}];</script>", text)
+    if count != 1:
+        raise RuntimeError(f"the theme's layout changed (search scripts not found); review {path}")
+    return fixed
+
+
+def _templates(cache: Path) -> Path:
+    """The theme's templates we override: asset macros, page layout and search button.
+
+    The asset macros lose the Font Awesome script (replaced by inline icons) and their
+    preloads; the layout loads the search index only when search opens; the search button
+    loses its mismatched label.
     """
     folder = cache / "templates"
     macros = (_theme_static() / "webpack-macros.html").read_text(encoding="utf-8")
-    lines = [line for line in macros.splitlines() if "fontawesome.js" not in line]
+    # No icon script, and no preloads: the theme's two scripts load deferred at the end of
+    # the page, and preloading them competed with the stylesheets for the first paint.
+    lines = [
+        line
+        for line in macros.splitlines()
+        if "fontawesome.js" not in line and 'rel="preload"' not in line
+    ]
     _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
+    # Same name, earlier folder: the book theme extends "pydata_sphinx_theme/layout.html".
+    _write_if_changed(folder / "pydata_sphinx_theme" / "layout.html", layout_template())
     # The theme puts its components folder on the template path: same name, earlier folder.
     _write_if_changed(folder / "search-button-field.html", search_button_template())
     _write_if_changed(cache / "icons" / "report-icons.js", icons_script())
@@ -212,19 +249,50 @@ def _config_inited(app: Any, config: Any) -> None:
     ]
     if not config.html_favicon:  # browsers ask for /favicon.ico otherwise: a 404 in the console
         config.html_favicon = str(STATIC / "favicon.svg")
+    # Every section and sub-section in the right-hand contents from the start, not only
+    # once the reader scrolls into it.
+    config.html_theme_options = {"show_toc_level": 2, **config.html_theme_options}
     # pydata-sphinx-theme logs a console error for an empty mode; start in "auto".
     config.html_context = {"default_mode": "auto", **config.html_context}
 
 
 def _builder_inited(app: Any) -> None:
-    app.add_js_file(BUNDLE, priority=400)
-    app.add_js_file("report-charts.js", priority=401)
-    app.add_js_file("report-icons.js", priority=402)
-    app.add_js_file(PRINT_SCRIPT, priority=403)
-    app.add_js_file("report-takeaway.js", priority=404)
-    app.add_js_file("report-tables.js", priority=405)
+    # The Vega bundle has no tag: report-charts.js loads it on pages with charts, when the
+    # first chart comes near the screen.
+    app.add_js_file("report-charts.js", priority=401, loading_method="defer")
+    app.add_js_file("report-icons.js", priority=402, loading_method="defer")
+    app.add_js_file(PRINT_SCRIPT, priority=403, loading_method="defer")
+    app.add_js_file("report-takeaway.js", priority=404, loading_method="defer")
+    app.add_js_file("report-tables.js", priority=405, loading_method="defer")
+    app.add_js_file("report-search.js", priority=406, loading_method="defer")
     app.add_css_file("report.css")
     app.add_css_file("report-takeaway.css")
+
+
+#: Scripts that stay synchronous: inline scripts of the page read what they define.
+SYNC_SCRIPTS = ("documentation_options.js",)
+
+
+def deferred(script: Any) -> Any:
+    """The same script, deferred, unless it is inline or must run before the page's own scripts.
+
+    A deferred script runs after the page is parsed, in order, so the first paint does not
+    wait for it; the themes' and extensions' scripts all wait for the page to be ready anyway.
+    """
+    from sphinx.builders.html._assets import _JavaScript
+
+    filename = getattr(script, "filename", None)
+    attributes = dict(getattr(script, "attributes", {}) or {})
+    if (
+        not filename
+        or "body" in attributes
+        or any(str(filename).endswith(name) for name in SYNC_SCRIPTS)
+        or "async" in attributes
+        or "defer" in attributes
+    ):
+        return script
+    attributes["defer"] = "defer"
+    return _JavaScript(filename, priority=script.priority, **attributes)
 
 
 def _is_thebe(script: Any) -> bool:
@@ -240,13 +308,61 @@ _TAKEAWAY_HREF = re.compile(r'href="(?:\.\./)*_static/charts/')
 def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
     scripts = context.get("script_files")
     if scripts:
-        context["script_files"] = [s for s in scripts if not _is_thebe(s)]
+        context["script_files"] = [deferred(s) for s in scripts if not _is_thebe(s)]
     # A chart glued into another page (the landing page shows the conclusion's chart) keeps
     # the links its own page computed; make them relative to the page that shows them.
     body = context.get("body")
     if body and "_static/charts/" in body:
         up = "../" * pagename.count("/")
-        context["body"] = _TAKEAWAY_HREF.sub(f'href="{up}_static/charts/', body)
+        body = context["body"] = _TAKEAWAY_HREF.sub(f'href="{up}_static/charts/', body)
+    if body and 'class="report-chart"' in body:
+        context["body"] = reserve_charts(body)
+
+
+_CHART_DIV = re.compile(r'<div class="report-chart" id="(?P<id>[^"]+)"(?P<rest>[^>]*)></div>')
+_SPEC = re.compile(
+    r'<script type="application/json" id="(?P<id>[^"]+)-spec">(?P<json>.*?)</script>', re.S
+)
+_SVG_LINK = re.compile(r'<a class="report-takeaway-svg" href="(?P<href>[^"]+)"')
+
+
+def reserve_charts(body: str) -> str:
+    """Reserve each chart's height, and show its static render where JavaScript is off.
+
+    Charts draw after the first paint, when they come near the screen; the height each will
+    take at a desktop width is known from its spec (:func:`report.show.lint.drawn_height`),
+    so its box is that tall from the start and nothing below it moves when it draws. The
+    chart's SVG take-away render (made at build time) sits in a ``<noscript>`` beside it, so a
+    reader without JavaScript still sees the chart.
+    """
+    import json
+
+    from report.show.lint import drawn_height
+
+    specs = {m["id"]: m["json"] for m in _SPEC.finditer(body)}
+
+    def one(match: re.Match) -> str:
+        chart_id, rest = match["id"], match["rest"]
+        text = specs.get(chart_id)
+        if text is None:
+            return match[0]
+        height = drawn_height(json.loads(text))
+        figure_end = body.find("</figure>", match.end())
+        svg = _SVG_LINK.search(body, match.end(), figure_end if figure_end > 0 else None)
+        still = ""
+        if svg:
+            label = re.search(r'aria-label="([^"]*)"', rest)
+            alt = label[1] if label else "Chart"
+            still = (
+                f'<noscript><img class="report-chart-still" src="{svg["href"]}" '
+                f'alt="{alt}" loading="lazy"></noscript>'
+            )
+        return (
+            f'<div class="report-chart pst-js-only" id="{chart_id}"{rest} '
+            f'style="min-height: {height}px"></div>{still}'
+        )
+
+    return _CHART_DIV.sub(one, body)
 
 
 def _doctree_read(app: Any, doctree: Any) -> None:
@@ -257,6 +373,8 @@ def _doctree_read(app: Any, doctree: Any) -> None:
         source = env.doc2path(node.refdoc)
         env.note_dependency(str(source))
     reader_first(doctree)
+    chart_tabs(doctree)
+    phone_contents(doctree)
     _label_sources(app, doctree)
 
 
@@ -325,6 +443,133 @@ def reader_first(doctree: Any) -> None:
         return
     params.parent.remove(params)
     figures.parent.insert(figures.parent.index(figures) + 1, params)
+
+
+def phone_contents(doctree: Any) -> None:
+    """A chapter's contents at its top, for narrow screens (folded; hidden on a desktop).
+
+    On a phone the theme puts the page's contents behind an icon; a chapter instead gets a
+    folded "Contents of this chapter" list of its sections and sub-sections right after its
+    key figures (and parameters note), one tap from the top. On a desktop the right-hand
+    contents show the same list (``show_toc_level: 2``) and this one is hidden.
+    """
+    import html
+
+    from docutils import nodes
+
+    cells = _cells(doctree)
+    anchor = next((c for c in cells if 'class="report-params"' in _raw_html(c)), None)
+    anchor = anchor or next(
+        (c for c in cells if 'class="report-key-figures"' in _raw_html(c)), None
+    )
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if anchor is None or top is None:
+        return
+    items = []
+    for section in top.children:
+        if not isinstance(section, nodes.section) or not section.get("ids"):
+            continue
+        subs = [
+            f'<li><a href="#{html.escape(sub["ids"][0])}">{html.escape(sub[0].astext())}</a></li>'
+            for sub in section.children
+            if isinstance(sub, nodes.section) and sub.get("ids")
+        ]
+        inner = f"<ul>{''.join(subs)}</ul>" if subs else ""
+        items.append(
+            f'<li><a href="#{html.escape(section["ids"][0])}">{html.escape(section[0].astext())}</a>{inner}</li>'
+        )
+    if len(items) < 2:
+        return
+    text = (
+        '<nav class="report-phone-contents" aria-label="Contents of this chapter">'
+        "<details><summary>Contents of this chapter</summary>"
+        f"<ul>{''.join(items)}</ul></details></nav>"
+    )
+    anchor.parent.insert(anchor.parent.index(anchor) + 1, nodes.raw(text, text, format="html"))
+
+
+def _figure_title(cell: Any) -> str | None:
+    """The title of the chart a cell shows, if that chart is all the cell shows.
+
+    None unless the cell shows exactly one chart and nothing else a reader sees (glued
+    values are not shown where they are made).
+    """
+    import json
+
+    from docutils import nodes
+
+    html_text = _raw_html(cell)
+    if html_text.count('class="report-figure"') != 1:
+        return None
+
+    def shown(node: Any) -> bool:  # of a MIME bundle, the book shows the HTML only
+        while node is not None and node is not cell:
+            if node.get("mime_type") not in (None, "text/html"):
+                return False
+            node = node.parent
+        return True
+
+    visible = [
+        n
+        for n in cell.findall(nodes.Element)
+        if isinstance(n, nodes.TextElement | nodes.image | nodes.table)
+        and not isinstance(n, nodes.raw)
+        and shown(n)
+    ]
+    if visible:
+        return None
+    found = _SPEC.search(html_text)
+    if not found:
+        return None
+    title = json.loads(found["json"]).get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title) if title else None
+
+
+def chart_tabs(doctree: Any) -> None:
+    """Put charts that answer one question into one set of tabs.
+
+    Charts in consecutive cells, with no prose between them, answer one question (the peers'
+    capex, intensity and guidance; gigawatts and accelerators): they become the tabs of one
+    sphinx-design tab set, each tab named by its chart's title. The tabs are radio buttons
+    and labels styled by CSS, so they work without JavaScript; every chart keeps its own
+    caption and take-away links inside its tab.
+    """
+    from docutils import nodes
+    from sphinx_design.shared import create_component
+
+    for parent in list(doctree.findall(nodes.Element)):
+        run: list[tuple[Any, str]] = []
+        groups: list[list[tuple[Any, str]]] = []
+        for child in list(parent.children):
+            title = (
+                _figure_title(child)
+                if isinstance(child, nodes.container) and "cell" in child.get("classes", [])
+                else None
+            )
+            if title:
+                run.append((child, title))
+                continue
+            if len(run) > 1:
+                groups.append(run)
+            run = []
+        if len(run) > 1:
+            groups.append(run)
+        for group in groups:
+            tab_set = create_component("tab-set", classes=["sd-tab-set", "report-chart-tabs"])
+            parent.insert(parent.index(group[0][0]), tab_set)
+            for cell, title in group:
+                parent.remove(cell)
+                label = nodes.rubric(title, nodes.Text(title), classes=["sd-tab-label"])
+                content = create_component("tab-content", classes=["sd-tab-content"])
+                content.append(cell)
+                item = create_component(
+                    "tab-item", classes=["sd-tab-item"], children=[label, content]
+                )
+                tab_set.append(item)
 
 
 class VegaLiteInBook:

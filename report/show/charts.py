@@ -56,6 +56,10 @@ def _json_for_html(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+#: A caption lists up to this many sources inline; a longer list is folded behind its count.
+CAPTION_SOURCES_INLINE = 3
+
+
 def _caption_html(meta: dict[str, Any]) -> str:
     parts = []
     if meta.get("note"):
@@ -63,7 +67,13 @@ def _caption_html(meta: dict[str, Any]) -> str:
     sources = meta.get("sources") or []
     if sources:
         links = [link(s["url"], s["label"]) for s in sources]  # a locator shows as text
-        parts.append("Sources: " + "; ".join(links) + ".")
+        if len(links) <= CAPTION_SOURCES_INLINE:
+            parts.append("Sources: " + "; ".join(links) + ".")
+        else:  # dozens of links would take more room than the chart: open on demand
+            parts.append(
+                '<details class="report-fold report-caption-sources">'
+                f"<summary>Sources: {len(links)} pages</summary>" + "; ".join(links) + ".</details>"
+            )
     tables = meta.get("tables") or []
     if tables:
         parts.append("Data: " + ", ".join(html.escape(t) for t in tables) + ".")

@@ -9,7 +9,8 @@ returns a list of problems in words (empty when the chart passes):
 - :func:`raw_codes`: a data code (``in_service``) shown in a legend, label or tooltip;
 - :func:`unformatted_dates`: a date in a tooltip without a format, or a date a mark's accessible
   label would read out as an epoch number (an ordinal time unit with no ``description``);
-- :func:`too_tall`: a chart taller than one screen (``MAX_HEIGHT`` px).
+- :func:`too_tall`: a chart drawn taller than one screen (``MAX_HEIGHT`` px), judged on
+  :func:`drawn_height`, the whole chart's estimated height.
 
 :func:`lint` runs them all. The test suite runs it on every chart of the built book.
 """
@@ -202,11 +203,106 @@ def unformatted_dates(spec: dict[str, Any]) -> list[str]:
     return problems
 
 
+#: Vega-Lite's defaults where a spec leaves them out: a continuous plot's height, a discrete
+#: band's step, the gap between concatenated views.
+CONTINUOUS_HEIGHT = 300
+DEFAULT_STEP = 20
+SPACING = 20
+#: What surrounds a plot when drawn, in px: one title line, one subtitle line, an x axis
+#: (labels and title), one row of legend entries and a legend's title.
+TITLE_LINE, SUBTITLE_LINE, X_AXIS, LEGEND_ROW, LEGEND_TITLE = 20, 16, 44, 18, 22
+#: Characters per title line at the widest column of the book (about 800 px).
+TITLE_CHARS = 95
+#: Legend entries per row at that width (the book's script stacks them in columns).
+LEGEND_COLUMNS = 3
+
+
+def _distinct(spec: dict[str, Any], view: dict[str, Any], channel: dict[str, Any]) -> int:
+    """How many values a discrete channel takes: its explicit domain or sort, else the data."""
+    scale = channel.get("scale") or {}
+    for listed in (scale.get("domain"), channel.get("sort")):
+        if isinstance(listed, list):
+            return len(listed)
+    field = channel.get("field")
+    rows = _rows(spec, view)
+    return len({str(r.get(field)) for r in rows}) if field and rows else 1
+
+
+def _plot_height(spec: dict[str, Any], node: dict[str, Any]) -> float:
+    """The plotting area's height of one (possibly layered) view."""
+    height = node.get("height", spec.get("height"))
+    if isinstance(height, int | float):
+        return float(height)
+    step = height.get("step") if isinstance(height, dict) else None
+    tallest = 0.0
+    for view in views(node):
+        y = view.get("encoding", {}).get("y")
+        if not isinstance(y, dict) or y.get("type") not in ("nominal", "ordinal"):
+            tallest = max(tallest, float(CONTINUOUS_HEIGHT))
+            continue
+        bands = _distinct(spec, view, y)
+        offset = view.get("encoding", {}).get("yOffset")
+        inner = _distinct(spec, view, offset) if isinstance(offset, dict) else 1
+        tallest = max(tallest, float((step or DEFAULT_STEP) * bands * inner))
+    return tallest or float(CONTINUOUS_HEIGHT)
+
+
+def _text_lines(text: Any, chars: int = TITLE_CHARS) -> int:
+    parts = text if isinstance(text, list) else [text] if text else []
+    return sum(max(1, -(-len(str(p)) // chars)) for p in parts)
+
+
+def drawn_height(spec: dict[str, Any]) -> int:
+    """About how tall (px) the chart is drawn in the book's column at a desktop width.
+
+    The plot's height (a fixed height, or a step times the bands and offsets of a discrete
+    y axis; concatenations stacked), plus its title and subtitle lines, an x axis and its
+    legends' rows. An estimate from the spec alone, within a few lines of what the browser
+    draws: the book reserves this much room for a chart before it draws, and chart lint
+    refuses a chart whose estimate is above one screen.
+    """
+    if "vconcat" in spec:
+        plot = sum(_plot_height(spec, v) + X_AXIS for v in spec["vconcat"]) + SPACING * (
+            len(spec["vconcat"]) - 1
+        )
+    elif "hconcat" in spec or "concat" in spec:
+        plot = max(_plot_height(spec, v) for v in spec.get("hconcat", spec.get("concat"))) + X_AXIS
+    else:
+        plot = _plot_height(spec, spec) + X_AXIS
+    title = spec.get("title")
+    if isinstance(title, dict):
+        lines = _text_lines(title.get("text")) * TITLE_LINE
+        lines += _text_lines(title.get("subtitle"), int(TITLE_CHARS * 1.2)) * SUBTITLE_LINE
+        lines += 12 if title.get("text") else 0
+    else:
+        lines = (_text_lines(title) * TITLE_LINE + 12) if title else 0
+    legends = 0
+    seen: set[tuple[str, str]] = set()
+    for view in views(spec):
+        for name in CHANNELS_WITH_LEGEND:
+            channel = view.get("encoding", {}).get(name)
+            if not isinstance(channel, dict) or not channel.get("field"):
+                continue
+            if channel.get("legend", {}) is None or (name, channel["field"]) in seen:
+                continue
+            seen.add((name, channel["field"]))
+            if channel.get("type") in ("nominal", "ordinal"):
+                entries = _distinct(spec, view, channel)
+                legends += LEGEND_TITLE + LEGEND_ROW * -(-entries // LEGEND_COLUMNS)
+            else:
+                legends += LEGEND_TITLE + 2 * LEGEND_ROW
+    return int(round(plot + lines + legends))
+
+
 def too_tall(spec: dict[str, Any], limit: int = MAX_HEIGHT) -> list[str]:
-    """A fixed height above ``limit`` px (a chart that needs more than one screen)."""
-    height = spec.get("height")
-    if isinstance(height, int | float) and height > limit:
-        return [f"{height} px tall (more than {limit})"]
+    """A chart that would be drawn taller than ``limit`` px (more than one screen).
+
+    Judged on the whole drawn chart (:func:`drawn_height`): a fixed height, a step per band
+    of a discrete axis, concatenated views, titles and legends all count.
+    """
+    height = drawn_height(spec)
+    if height > limit:
+        return [f"about {height} px tall when drawn (more than {limit})"]
     return []
 
 

@@ -97,7 +97,10 @@ def disagreements_html(
     labels: dict[str, str],
     tolerance: float = 0.005,
 ) -> str:
-    """Figures on which sources disagree, side by side, each with its source linked."""
+    """Figures on which sources disagree, side by side, each with its source linked.
+
+    The table is folded in a ``<details>`` whose summary counts the figures and rows.
+    """
     rows = disagreements(frame, keys, value, tolerance)
     if rows.empty:
         return NO_DISAGREEMENT
@@ -115,11 +118,18 @@ def disagreements_html(
         for name in columns
         if name in rows.columns and pd.api.types.is_datetime64_any_dtype(rows[name])
     }
-    return table_html(
+    table = table_html(
         rows,
         columns,
         raw_html=["source"],
         formats=dates,
         caption="Where sources disagree (all rows kept in the data)",
         max_rows=40,
+    )
+    figures_count = len(rows.drop_duplicates(keys))
+    noun = "figure" if figures_count == 1 else "figures"
+    return (  # folded: the side-by-side rows open on demand
+        '<details class="report-fold report-disagreements">'
+        f"<summary>Where sources disagree: {figures_count} {noun}, {len(rows)} rows side by side"
+        f"</summary>{table}</details>"
     )

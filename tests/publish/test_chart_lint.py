@@ -71,9 +71,33 @@ def test_raw_codes_and_epoch_dates_are_caught():
     assert lint.unformatted_dates(spec) == []
 
 
-@pytest.mark.parametrize("height,bad", [(800, False), (1557, True)])
+@pytest.mark.parametrize("height,bad", [(700, False), (800, True), (1557, True)])
 def test_a_chart_taller_than_a_screen_is_caught(height, bad):
+    """The whole drawn chart counts: an 800 px plot with its axis is more than a screen."""
     assert bool(lint.too_tall({"height": height})) is bad
+
+
+def test_a_step_per_band_and_offset_counts_towards_the_height():
+    """What made 'Gigawatts stated' 1,557 px: a step for every band times every offset."""
+    rows = [{"family": f"f{i % 8}", "label": f"l{i}", "value": i} for i in range(40)]
+    spec = {
+        "height": {"step": 14},
+        "data": {"name": "d"},
+        "datasets": {"d": rows},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "family", "type": "nominal"},
+            "yOffset": {"field": "label", "type": "nominal"},
+            "x": {"field": "value", "type": "quantitative"},
+        },
+    }
+    assert lint.drawn_height(spec) > 8 * 40 * 14 and lint.too_tall(spec)
+    del spec["encoding"]["yOffset"]
+    spec["height"] = {"step": 30}
+    assert lint.drawn_height(spec) < 400 and not lint.too_tall(spec)
+    spec["title"] = {"text": "T", "subtitle": "S"}
+    spec["encoding"]["color"] = {"field": "label", "type": "nominal"}  # 40 entries, 3 a row
+    assert lint.drawn_height(spec) >= 8 * 30 + 44 + 20 + 16 + 22 + 14 * 18
 
 
 def test_the_specs_are_json_round_trippable(book):

@@ -273,9 +273,12 @@ PLAN_STATUS_LABELS = {
 
 
 def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
-    """One bar per stated figure, grouped by company or lab; colour is the status.
+    """A dot plot: one row per company or lab, one dot per stated figure; colour is the status.
 
-    ``measure`` is ``"GW"`` or ``"accelerators"`` (axis title and wording only).
+    One row per company keeps the chart short however many figures each states (a bar per
+    figure drew two screens of bars); the axis is logarithmic when every figure is positive,
+    as they span orders of magnitude. ``measure`` is ``"GW"`` or ``"accelerators"`` (axis
+    title and wording only).
     """
     order = [e for e in COMPUTE_ENTITIES if e in set(rows["family"])]
     rows = rows.assign(status_label=rows["status"].map(PLAN_STATUS_LABELS))
@@ -290,11 +293,15 @@ def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
     )
     return (
         alt.Chart(rows)
-        .mark_bar()
+        .mark_point(filled=True, size=90, opacity=0.8)
         .encode(
             y=alt.Y("family:N", title=None, sort=order),
-            yOffset=alt.YOffset("label:N"),
-            x=alt.X("value:Q", title="GW" if measure == "GW" else "Accelerators (GPUs)"),
+            x=alt.X(
+                "value:Q",
+                title=("GW" if measure == "GW" else "Accelerators (GPUs)")
+                + (", log scale" if (rows["value"] > 0).all() else ""),
+                scale=alt.Scale(type="log") if (rows["value"] > 0).all() else alt.Undefined,
+            ),
             color=alt.Color(
                 "status_label:N",
                 title="Status",
@@ -312,15 +319,15 @@ def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
         )
         .properties(
             width="container",
-            height=alt.Step(14),
+            height=alt.Step(30),
             title=alt.Title(
                 title,
-                subtitle="Each stated figure on its own bar (plans, contracts and counts differ; none added)",
+                subtitle="Each stated figure is one dot (plans, contracts and counts differ; none added)",
             ),
             description=(
-                f"Horizontal bar chart of the {'gigawatts' if measure == 'GW' else 'accelerator counts'} "
-                "stated for Meta, its peers and the frontier labs, one bar per figure, coloured "
-                "by whether it is a plan, signed or in service."
+                f"Dot plot of the {'gigawatts' if measure == 'GW' else 'accelerator counts'} "
+                "stated for Meta, its peers and the frontier labs: one row per company or lab, "
+                "one dot per figure, coloured by whether it is a plan, signed or in service."
             ),
         )
     )

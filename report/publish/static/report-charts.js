@@ -1,8 +1,18 @@
 /* Draw every chart of the page with the Vega-Embed bundled with the book (no network).
-   Charts fit the width they are drawn at, redraw when their column changes width (a window
-   resize, a sidebar opened or closed) and when the reader switches light or dark mode. */
+   The page paints first: this script is deferred, and the Vega bundle (_static/vega-bundle.js,
+   about 300 KB compressed) is loaded only on a page with charts, only when the first chart
+   comes near the screen. Each chart draws when it comes near the screen; its height is
+   reserved at build time, so nothing below it moves. Charts fit the width they are drawn at,
+   redraw when their column changes width (a window resize, a sidebar opened or closed, a tab
+   shown) and when the reader switches light or dark mode.
+   window.reportCharts.drawAll() draws every chart at once (tests, printing). */
 (function () {
   "use strict";
+  // The bundle sits beside this script in _static/.
+  var SCRIPT = document.currentScript && document.currentScript.src;
+  var BUNDLE = SCRIPT ? SCRIPT.replace(/report-charts\.js(\?.*)?$/, "vega-bundle.js") : null;
+  // Start drawing a chart when it is this close to the screen.
+  var MARGIN = "250px 0px";
   // Average glyph width as a share of the font size (sans-serif; a little generous).
   var GLYPH = 0.56;
   // Width changes smaller than this (px) do not redraw a chart.
@@ -161,72 +171,127 @@
     });
   }
   var views = new WeakMap();
+  var bundle = null;
+  /* Load the Vega bundle once; resolves when window.vegaEmbed is there. */
+  function loadBundle() {
+    if (typeof window.vegaEmbed === "function") return Promise.resolve();
+    if (bundle) return bundle;
+    bundle = new Promise(function (resolve, reject) {
+      if (!BUNDLE) { reject(new Error("the chart library's address is unknown")); return; }
+      var script = document.createElement("script");
+      script.src = BUNDLE;
+      script.async = true;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error("the chart library could not be loaded")); };
+      document.head.appendChild(script);
+    });
+    return bundle;
+  }
+  function failed(el, message) {
+    el.textContent = message;
+    el.dataset.drawn = "error";
+    el.style.minHeight = "";
+  }
   function draw(el, force) {
-    if (el.dataset.drawn && !force) return;
+    if ((el.dataset.drawn === "yes" || el.dataset.drawn === "pending") && !force) return Promise.resolve();
     var specEl = document.getElementById(el.dataset.spec);
-    if (!specEl || typeof window.vegaEmbed !== "function") {
-      el.textContent = "This chart could not be drawn (its data or the chart library is missing).";
-      el.dataset.drawn = "error";
-      return;
+    if (!specEl) {
+      failed(el, "This chart could not be drawn (its data is missing).");
+      return Promise.resolve();
     }
-    var width = el.clientWidth, dark = isDark();
+    el.dataset.drawn = "pending";
+    return loadBundle().then(function () { return drawNow(el, specEl); }, function (err) {
+      failed(el, "This chart could not be drawn: " + err.message + ".");
+    });
+  }
+  function drawNow(el, specEl) {
+    // A chart in a hidden tab has no width yet: draw it at its column's width; it is redrawn
+    // at its own width when shown (the resize observer sees the change).
+    var width = el.clientWidth || (el.closest("article") || document.body).clientWidth;
+    var dark = isDark();
     var token = (Number(el.dataset.generation) || 0) + 1;
     el.dataset.generation = String(token);
     el.dataset.drawn = "pending";
-    el.dataset.width = String(width);
+    el.dataset.width = String(el.clientWidth);
     el.dataset.mode = dark ? "dark" : "light";
     var previous = views.get(el);
-    if (previous) { previous.finalize(); views.delete(el); }
     // Keep the height while redrawing, so the page does not jump.
-    if (force && el.offsetHeight) el.style.minHeight = el.offsetHeight + "px";
+    if (previous && el.offsetHeight) el.style.minHeight = el.offsetHeight + "px";
+    if (previous) { previous.finalize(); views.delete(el); }
     var spec = fit(JSON.parse(specEl.textContent), width, dark);
-    render(el, spec, 4, dark)
+    return render(el, spec, 4, dark)
       .then(function (result) {
         if (el.dataset.generation !== String(token)) { result.finalize(); return; }
         views.set(el, result);
         el.style.minHeight = "";
         el.dataset.drawn = "yes";
         // The column may have changed while this chart was drawing.
-        if (Math.abs(el.clientWidth - width) > SLACK || isDark() !== dark) schedule(el);
+        if ((el.clientWidth && Math.abs(el.clientWidth - width) > SLACK) || isDark() !== dark) schedule(el);
       })
       .catch(function (err) {
         if (el.dataset.generation !== String(token)) return;
-        el.dataset.drawn = "error";
-        el.textContent = "This chart could not be drawn: " + err.message;
+        failed(el, "This chart could not be drawn: " + err.message);
       });
   }
   var timers = new WeakMap();
   function schedule(el) {
     clearTimeout(timers.get(el));
-    el.dataset.drawn = "pending";
     timers.set(el, setTimeout(function () { draw(el, true); }, 120));
   }
   function charts() {
     return document.querySelectorAll("div.report-chart[data-spec]");
   }
-  function drawAll() {
-    charts().forEach(function (el) { draw(el); });
+  var nearby = null;
+  function watch() {
+    var all = charts();
+    if (!all.length) return;  // a page without charts never loads the bundle
+    if (typeof IntersectionObserver === "function") {
+      nearby = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) { nearby.unobserve(entry.target); draw(entry.target); }
+        });
+      }, { rootMargin: MARGIN });
+      all.forEach(function (el) { nearby.observe(el); });
+    } else {
+      drawAll();
+    }
     if (typeof ResizeObserver === "function") {
-      var observer = new ResizeObserver(function (entries) {
+      var resized = new ResizeObserver(function (entries) {
         entries.forEach(function (entry) {
           var el = entry.target;
-          if (!el.dataset.width || el.dataset.drawn === "error") return;
+          if (el.dataset.drawn !== "yes" || !el.clientWidth) return;
           if (Math.abs(el.clientWidth - Number(el.dataset.width)) > SLACK) schedule(el);
         });
       });
-      charts().forEach(function (el) { observer.observe(el); });
+      all.forEach(function (el) { resized.observe(el); });
     }
     // The theme's light/dark switch sets data-theme on <html>: redraw in the new colours.
     new MutationObserver(function () {
       var mode = isDark() ? "dark" : "light";
       charts().forEach(function (el) {
-        if (el.dataset.mode && el.dataset.mode !== mode && el.dataset.drawn !== "error") schedule(el);
+        if (el.dataset.drawn === "yes" && el.dataset.mode !== mode) schedule(el);
       });
     }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    // Printing from the browser: draw what is not drawn yet.
+    window.addEventListener("beforeprint", drawAll);
   }
+  /* Draw every chart now, near the screen or not; resolves when all are drawn (or failed). */
+  function drawAll() {
+    var all = Array.prototype.slice.call(charts());
+    all.forEach(function (el) { if (nearby) nearby.unobserve(el); });
+    return Promise.all(all.map(function (el) { return draw(el); })).then(function () {
+      return new Promise(function (resolve) {
+        (function wait() {
+          var busy = all.some(function (el) { return el.dataset.drawn === "pending"; });
+          if (busy) setTimeout(wait, 50); else resolve(all.length);
+        })();
+      });
+    });
+  }
+  window.reportCharts = { drawAll: drawAll, draw: draw, loadBundle: loadBundle };
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+    document.addEventListener("DOMContentLoaded", watch);
   } else {
-    drawAll();
+    watch();
   }
 })();

@@ -1,0 +1,164 @@
+"""A chapter is a page a reader can hold, and the first screen paints before anything heavy.
+
+In Debian's chromium: every chapter at most 20 screens tall at 1280×800 and 30 at 390×844
+(every chart drawn, folds closed, tabs as they open); no chart taller than one screen (800 px)
+at 1280 wide, in any tab; the Vega bundle loaded only when a chart nears the screen and never
+on a page without charts; the search index only when search opens; with JavaScript off, each
+chart's static render instead. Lighthouse itself runs in ``bench/lighthouse.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CHROMIUM
+
+from report.build import toc
+from report.show.lint import MAX_HEIGHT
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = [e for e in toc.entries(ROOT) if e.startswith("chapters/")]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing"),
+]
+
+#: Screens a chapter may take: (width, height, screens).
+SCREENS = [(1280, 800, 20), (390, 844, 30)]
+
+DRAWN = (
+    "() => [...document.querySelectorAll('div.report-chart')]"
+    ".every(e => e.dataset.drawn === 'yes' || e.dataset.drawn === 'error')"
+)
+
+
+def _open(browser, url: str, width: int, height: int, **options):
+    page = browser.new_page(viewport={"width": width, "height": height}, **options)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until="load")
+    return page, requests
+
+
+def _draw_all(page) -> None:
+    page.evaluate("() => window.reportCharts ? window.reportCharts.drawAll() : 0")
+    page.wait_for_function(DRAWN, timeout=30_000)
+    page.wait_for_timeout(200)
+
+
+@pytest.mark.parametrize("entry", CHAPTERS)
+@pytest.mark.parametrize("width,height,screens", SCREENS)
+def test_a_chapter_is_a_page_a_reader_can_hold(browser, served, entry, width, height, screens):
+    page, _ = _open(browser, f"{served}/{entry}.html", width, height)
+    _draw_all(page)
+    tall = page.evaluate("document.documentElement.scrollHeight")
+    page.close()
+    assert tall <= screens * height, (
+        f"{entry} is {tall / height:.1f} screens tall at {width}×{height} (at most {screens})"
+    )
+
+
+@pytest.mark.parametrize("entry", ["index", *CHAPTERS])
+def test_no_chart_is_taller_than_a_screen(browser, served, entry):
+    page, _ = _open(browser, f"{served}/{entry}.html", 1280, 800)
+    # every tab shown at once, so charts in tabs are measured too
+    page.add_style_tag(content=".sd-tab-set > .sd-tab-content { display: block !important; }")
+    _draw_all(page)
+    heights = page.eval_on_selector_all(
+        "div.report-chart", "els => els.map(e => [e.id, e.getBoundingClientRect().height])"
+    )
+    page.close()
+    assert heights or entry == "index"
+    tall = [(i, h) for i, h in heights if h > MAX_HEIGHT]
+    assert tall == [], f"{entry}: charts taller than {MAX_HEIGHT} px at 1280 wide: {tall}"
+    assert all(h > 0 for _, h in heights), heights
+
+
+def test_charts_draw_as_they_near_the_screen_and_the_bundle_loads_then(browser, served):
+    page, requests = _open(browser, f"{served}/chapters/infrastructure.html", 390, 844)
+    page.wait_for_timeout(500)
+    states = page.eval_on_selector_all("div.report-chart", "els => els.map(e => e.dataset.drawn)")
+    assert not any("vega-bundle.js" in u for u in requests), (
+        "bundle loaded before any chart was near"
+    )
+    assert states and all(s is None for s in states), states
+    last = page.locator("div.report-chart:visible").last  # not one in a hidden tab
+    chart_id = last.get_attribute("id")
+    last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        f"() => document.getElementById('{chart_id}').dataset.drawn === 'yes'", timeout=30_000
+    )
+    assert sum("vega-bundle.js" in u for u in requests) == 1
+    drawn = page.eval_on_selector_all("div.report-chart", "els => els.map(e => e.dataset.drawn)")
+    assert drawn.count("yes") < len(drawn), "every chart drew, not only those near the screen"
+    page.close()
+
+
+def test_each_chart_has_its_height_reserved_before_it_draws(book):
+    soup = BeautifulSoup(
+        (book / "chapters" / "infrastructure.html").read_text("utf-8"), "html.parser"
+    )
+    charts = soup.select("div.report-chart")
+    assert charts
+    for chart in charts:
+        style = chart.get("style", "")
+        assert "min-height:" in style, chart.get("id")
+        assert 150 <= int(style.split("min-height:")[1].split("px")[0]) <= MAX_HEIGHT
+
+
+def test_a_page_without_charts_never_loads_the_bundle(browser, served, book):
+    plain = next(
+        e
+        for e in toc.entries(ROOT)
+        if 'class="report-chart' not in (book / f"{e}.html").read_text(encoding="utf-8")
+    )
+    page, requests = _open(browser, f"{served}/{plain}.html", 1280, 800)
+    page.mouse.wheel(0, 20_000)
+    page.wait_for_timeout(500)
+    page.close()
+    assert not any("vega-bundle.js" in u for u in requests), plain
+
+
+def test_the_search_index_loads_when_search_opens(browser, served):
+    page, requests = _open(browser, f"{served}/index.html", 1280, 800)
+    page.wait_for_timeout(300)
+    assert not any("searchindex.js" in u for u in requests)
+    page.keyboard.press("Control+k")
+    page.wait_for_function("() => typeof Search !== 'undefined'", timeout=10_000)
+    page.wait_for_timeout(300)
+    assert any("searchindex.js" in u for u in requests)
+    page.close()
+
+
+def test_with_javascript_off_each_chart_shows_its_static_render(browser, served):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.goto(f"{served}/chapters/infrastructure.html", wait_until="load")
+    stills = page.eval_on_selector_all(
+        "img.report-chart-still",
+        "els => els.map(e => [e.getAttribute('src'), e.naturalWidth, e.alt])",
+    )
+    charts = page.eval_on_selector_all(
+        "div.report-chart", "els => els.map(e => getComputedStyle(e).display)"
+    )
+    context.close()
+    assert stills and len(stills) == len(charts)
+    assert all(src.endswith(".svg") and alt for src, _, alt in stills), stills
+    assert set(charts) == {"none"}, "empty chart boxes shown without JavaScript"
+
+
+def test_a_link_into_the_folded_sources_opens_them(browser, served, book):
+    soup = BeautifulSoup((book / "chapters" / "labs.html").read_text("utf-8"), "html.parser")
+    fold = soup.select_one("details.report-sources-fold")
+    assert fold is not None and not fold.has_attr("open")
+    count = int(fold.select_one(".report-sources-count").get_text())
+    assert count == len(fold.select("ol.report-sources > li")) > 0
+    first = fold.select_one("ol.report-sources > li")["id"]
+    page, _ = _open(browser, f"{served}/chapters/labs.html#{first}", 1280, 800)
+    assert page.evaluate("document.querySelector('details.report-sources-fold').open")
+    page.close()
