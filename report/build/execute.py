@@ -10,6 +10,7 @@ byte-identical notebooks.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -85,6 +86,19 @@ class Result:
         where = f", cell {self.cell}" if self.cell is not None else ""
         kept = f"\n    the executed notebook is kept at {self.kept}" if self.kept else ""
         return f"notebook {self.name!r} failed{where}: {self.error}{self.retry_note}{kept}"
+
+
+def _is_full_disk(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it, or a cell's error it reports) is a full disk."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        evalue = str(getattr(seen, "evalue", "") or "")
+        if f"[Errno {errno.ENOSPC}]" in evalue or f"[Errno {errno.EDQUOT}]" in evalue:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def normalise(nb: nbformat.NotebookNode, hide_injected: bool = True) -> nbformat.NotebookNode:
@@ -220,6 +234,8 @@ def run(job: Job) -> Result:
                     continue
                 raise
     except PapermillExecutionError as exc:
+        if _is_full_disk(exc):  # a cell ran out of space: the build's full-disk error, exit 8
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(job.output)) from exc
         job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), job.keep_failed)
         cell, _ = _failed_cell(job.keep_failed)
@@ -234,6 +250,8 @@ def run(job: Job) -> Result:
             retried=retried,
         )
     except Exception as exc:  # noqa: BLE001 - kernel died (twice), bad notebook JSON, ...
+        if _is_full_disk(exc):  # not a notebook's failure: the build's full-disk error, exit 8
+            raise
         kept = None
         if tmp.exists():
             job.keep_failed.parent.mkdir(parents=True, exist_ok=True)

@@ -105,6 +105,8 @@ def loads(text: str, name: str = "<string>", grammar: bool = False) -> Any:
     With ``grammar`` (parameter files and ``--param`` lists) scalars are read by the README's
     grammar of numbers and booleans, not YAML 1.1's (see ``_ParamsLoader``).
     """
+    if grammar:
+        _refuse_tags(text, name)
     loader = (_ParamsLoader if grammar else _StrictLoader)(text)
     loader.name = name
     try:
@@ -115,6 +117,25 @@ def loads(text: str, name: str = "<string>", grammar: bool = False) -> Any:
         raise YamlError(_one_line(exc, name)) from exc
     finally:
         loader.dispose()
+
+
+def _refuse_tags(text: str, name: str) -> None:
+    """Refuse an explicit YAML tag (``!!bool yes``, ``!!int 0x1F``) in a parameter file.
+
+    A tag would bypass the grammar of numbers and booleans, so it is an error naming its line.
+    Raises YamlError.
+    """
+    try:
+        for token in yaml.scan(text, Loader=_StrictLoader):
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                raise YamlError(
+                    f"{name}, line {token.start_mark.line + 1}: the YAML tag "
+                    f"{(handle or '') + (suffix or '')!r} is not allowed; write the value itself "
+                    "(numbers, booleans and dates as the README's grammar gives them)"
+                )
+    except yaml.YAMLError as exc:
+        raise YamlError(_one_line(exc, name)) from exc
 
 
 def _one_line(exc: yaml.YAMLError, name: str) -> str:

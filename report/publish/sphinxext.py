@@ -1,5 +1,9 @@
 """Sphinx extension of the report (listed in ``_config.yml`` under ``extra_extensions``).
 
+Over 400 lines because every change the report makes to Sphinx's output (scripts and their
+loading, folds, chart tabs, glue dependencies, take-away files) must be registered in the one
+``setup`` Sphinx calls, and each is small.
+
 - ships the Vega / Vega-Lite / Vega-Embed JavaScript once, as ``_static/vega-bundle.js``,
   made from vl-convert's bundle at the versions Altair expects, wrapped in a function
   scope (its top-level ``const`` names clash with Sphinx's ``doctools.js`` otherwise);
@@ -260,7 +264,9 @@ def _builder_inited(app: Any) -> None:
     # The Vega bundle has no tag: report-charts.js loads it on pages with charts, when the
     # first chart comes near the screen.
     app.add_js_file("report-charts.js", priority=401, loading_method="defer")
-    app.add_js_file("report-icons.js", priority=402, loading_method="defer")
+    # Not deferred: it must replace the theme's icon elements before the first layout, or the
+    # browser fetches Font Awesome's web font for them (a test checks no such request is made).
+    app.add_js_file("report-icons.js", priority=402)
     app.add_js_file(PRINT_SCRIPT, priority=403, loading_method="defer")
     app.add_js_file("report-takeaway.js", priority=404, loading_method="defer")
     app.add_js_file("report-tables.js", priority=405, loading_method="defer")
@@ -270,7 +276,7 @@ def _builder_inited(app: Any) -> None:
 
 
 #: Scripts that stay synchronous: inline scripts of the page read what they define.
-SYNC_SCRIPTS = ("documentation_options.js",)
+SYNC_SCRIPTS = ("documentation_options.js", "report-icons.js")
 
 
 def deferred(script: Any) -> Any:

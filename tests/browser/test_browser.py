@@ -135,6 +135,8 @@ def test_text_from_the_data_is_shown_as_text_and_never_runs(browser, hostile, en
     page, log = visit(browser, f"{hostile}/{entry}.html")
     page.wait_for_timeout(500)
     assert log["dialogs"] == [], f"script from the data ran: {log['dialogs']}"
+    # folded parts (sources, disagreements) are text too: open them, as a reader would
+    page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
     assert HOSTILE in page.inner_text("main")
     assert page.locator("img[src='x']").count() == 0
     if entry == "chapters/labs":

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_one_reading import Mini, mini, rows  # noqa: F401 (the fixture)
@@ -150,3 +151,13 @@ def test_a_date_cell_is_accepted_exactly_when_the_grammar_says(mini, text, row):
     except ValueError:
         real = False
     assert accepted == bool(real), repr(text)
+
+
+@given(
+    tag=st.sampled_from(["!!bool", "!!int", "!!float", "!!str", "!!timestamp", "!local"]),
+    value=st.sampled_from(["yes", "0x1F", "1_000", "1:30", "2026-01-01", "x"]),
+)
+def test_an_explicit_yaml_tag_in_a_parameter_file_is_refused_with_its_line(tag, value):
+
+    with pytest.raises(yamlio.YamlError, match=r"p\.yaml, line 2: the YAML tag"):
+        yamlio.loads(f"a: 1\nb: {tag} {value}\n", "p.yaml", grammar=True)

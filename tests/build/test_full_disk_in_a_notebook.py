@@ -1,0 +1,29 @@
+"""A full disk while a notebook runs is the build's full-disk error (exit 8), not a notebook's."""
+
+from __future__ import annotations
+
+import errno
+
+from report.build.execute import _is_full_disk
+
+
+class _CellError(Exception):
+    """Shaped like papermill's PapermillExecutionError: the cell's error in ``evalue``."""
+
+    def __init__(self, evalue: str) -> None:
+        super().__init__(evalue)
+        self.ename, self.evalue = "OSError", evalue
+
+
+def test_a_full_disk_is_recognised_however_it_reaches_the_runner():
+    assert _is_full_disk(OSError(errno.ENOSPC, "No space left on device"))
+    assert _is_full_disk(_CellError("[Errno 28] No space left on device: 'x.csv'"))
+    try:
+        try:
+            raise OSError(errno.EDQUOT, "Disk quota exceeded")
+        except OSError as inner:
+            raise RuntimeError("writing the notebook failed") from inner
+    except RuntimeError as wrapped:
+        assert _is_full_disk(wrapped)
+    assert not _is_full_disk(OSError(errno.EACCES, "Permission denied"))
+    assert not _is_full_disk(_CellError("division by zero"))
