@@ -384,3 +384,21 @@ def test_in_the_data_meta_led_no_snapshot_and_the_newest_is_the_august_rescore(r
     latest = oss.newest(snaps)
     assert (latest["measure"], latest["snapshot_date"]) == (AA, D("2026-08-22"))
     assert latest["measure_version"] != "v4.1"  # the re-score is a series of its own
+
+
+def test_the_landing_figure_names_the_reading_date_once():
+    from report.chapters.open_source.frontier_views import frontier_gap_text
+
+    row = pd.Series(
+        {
+            "gap": -6.29,
+            "unit": "points",
+            "snapshot_date": pd.Timestamp("2026-08-22"),
+            "date_precision": "day",
+            "measure": "Artificial Analysis Intelligence Index",
+            "measure_version": "v4.1, re-scored 7 Aug 2026",
+        }
+    )
+    text = frontier_gap_text(row)
+    assert text.endswith("in its reading of 22 August 2026")
+    assert text.count("Aug") == 2  # the re-scoring date and the reading's, never a bare month

@@ -494,6 +494,12 @@ def test_the_ranking_year_says_who_lacks_the_next_year():
     table.loc[(table.company == "Alphabet") & (table.year == 2025), "capex_usd_bn"] = float("nan")
     assert infra.year_gap_text(table, 2024).endswith("no 2025 figures for Alphabet and Oracle")
     assert infra.year_gap_text(table[table.year == 2024], 2024) == ("the latest year with all 3")
+    # a company with the next year's capex but not its revenue is named apart, not as lacking it
+    table.loc[(table.company == "Oracle") & (table.year == 2025), "capex_usd_bn"] = 55.7
+    assert infra.year_gap_text(table, 2024) == (
+        "the latest year with all 3; no 2025 figures for Alphabet; "
+        "Oracle 2025 capex but no 2025 revenue in our sources"
+    )
 
 
 def test_a_deal_reported_twice_is_drawn_once_at_its_most_precise_date():

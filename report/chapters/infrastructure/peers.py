@@ -141,8 +141,9 @@ def ranking_year(table: pd.DataFrame, min_companies: int = 4) -> int:
 def year_gap_text(table: pd.DataFrame, year: int) -> str:
     """Why ``year`` is the ranking year: which companies lack a figure for the years after it.
 
-    Returns, e.g., ``"the latest year with all 5; no 2025 figures for Oracle"``, or the first
-    part alone when no later year has any figure. ``table`` is
+    Returns, e.g., ``"the latest year with all 5; no 2026 figures for Alphabet and Meta;
+    Microsoft 2026 capex but no 2026 revenue in our sources"``, or the first part alone when no
+    later year has any figure. ``table`` is
     :func:`peer_table`'s output (``company``, ``year``, ``capex_usd_bn``, ``revenue_usd_bn``).
     """
     companies = sorted(table["company"].unique())
@@ -164,8 +165,17 @@ def year_gap_text(table: pd.DataFrame, year: int) -> str:
     lacking = [c for c in companies if c not in have]
     if not lacking:
         return text
-    names = lacking[0] if len(lacking) == 1 else ", ".join(lacking[:-1]) + " and " + lacking[-1]
-    return f"{text}; no {nxt} figures for {names}"
+    partial = set(table[table["year"] == nxt].dropna(subset=["capex_usd_bn"])["company"])
+
+    def listed(names: list[str]) -> str:
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    none = [c for c in lacking if c not in partial]
+    half = [c for c in lacking if c in partial]
+    parts = [f"no {nxt} figures for {listed(none)}"] if none else []
+    if half:
+        parts.append(f"{listed(half)} {nxt} capex but no {nxt} revenue in our sources")
+    return f"{text}; " + "; ".join(parts)
 
 
 def peers_chart(table: pd.DataFrame, measure: str) -> alt.Chart:

@@ -79,10 +79,12 @@ def measure_text(row: pd.Series) -> str:
 def frontier_gap_text(row: pd.Series) -> str:
     """The landing page's figure, as a phrase.
 
-    ``6.3 points behind on the Artificial Analysis index (v4.1), Aug 2026``.
+    ``6.3 points behind on the Artificial Analysis index (v4.1, re-scored 7 Aug 2026), in its
+    reading of 22 August 2026``: the reading's own date, not repeated as a month.
     """
-    when = pd.Timestamp(row["snapshot_date"])
-    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, {when:%b %Y}"
+    precision = row["date_precision"] if "date_precision" in row else "day"
+    when = date_words(row["snapshot_date"], precision)
+    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, in its reading of {when}"
 
 
 def snapshot_sentence(row: pd.Series) -> str:
