@@ -400,5 +400,4 @@ def test_the_landing_figure_names_the_reading_date_once():
         }
     )
     text = frontier_gap_text(row)
-    assert text.endswith("in its reading of 22 August 2026")
-    assert text.count("Aug") == 2  # the re-scoring date and the reading's, never a bare month
+    assert text.endswith("re-scored 7 Aug 2026), 22 Aug 2026")

@@ -22,7 +22,7 @@ from report.chapters.open_source.frontier import (
 )
 from report.data.sourcing import all_ids
 from report.show.figures import date as date_words
-from report.show.figures import number
+from report.show.figures import number, short_date
 from report.show.marks import (
     DATE_KNOWN,
     DATE_KNOWN_OPACITY,
@@ -79,12 +79,11 @@ def measure_text(row: pd.Series) -> str:
 def frontier_gap_text(row: pd.Series) -> str:
     """The landing page's figure, as a phrase.
 
-    ``6.3 points behind on the Artificial Analysis index (v4.1, re-scored 7 Aug 2026), in its
-    reading of 22 August 2026``: the reading's own date, not repeated as a month.
+    ``6.3 points behind on the Artificial Analysis index (v4.1, re-scored 7 Aug 2026),
+    22 Aug 2026``: the reading's own day, not a bare month beside the re-scoring date.
     """
-    precision = row["date_precision"] if "date_precision" in row else "day"
-    when = date_words(row["snapshot_date"], precision)
-    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, in its reading of {when}"
+    when = short_date(row["snapshot_date"])
+    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, {when}"
 
 
 def snapshot_sentence(row: pd.Series) -> str:
