@@ -15,12 +15,13 @@ from report.chapters.infrastructure import check_basis as check_basis
 from report.chapters.infrastructure import comparable_outcomes as comparable_outcomes
 from report.chapters.infrastructure import dated_gw as dated_gw
 from report.chapters.infrastructure import guidance_outcomes as guidance_outcomes
+from report.chapters.infrastructure import happened_text as happened_text
 from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import shift_quarter as shift_quarter
+from report.chapters.infrastructure import watch_lists as watch_lists
 from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.data.bases import CAPEX_BASIS_SHORT, same_basis
 from report.data.sourcing import preferred
-from report.show.figures import date as fmt_date
 from report.show.marks import level_rule, quarter_bars
 from report.show.theme import GREYS, colour_name
 
@@ -374,29 +375,3 @@ def reality_labs_quarters_chart(rows: pd.DataFrame) -> alt.Chart:
             "billions of US dollars."
         ),
     )
-
-
-def watch_lists(watch: pd.DataFrame, edition: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``watch_list`` table split for the page: (upcoming, happened but unsourced).
-
-    Upcoming rows are those dated after ``edition`` and not marked ``happened_unsourced``, in
-    date order (a month- or year-precision date at its first day, so "2027" precedes "April
-    2027"); both frames gain ``when`` (the date as written at its precision).
-    """
-    status = watch["status"].fillna("upcoming") if "status" in watch else "upcoming"
-    rows = watch.assign(
-        when=[fmt_date(d, p) for d, p in zip(watch["date"], watch["date_precision"], strict=True)]
-    )
-    happened = rows[status == "happened_unsourced"].sort_values("date")
-    upcoming = rows[(status != "happened_unsourced") & (rows["date"] > edition)]
-    return upcoming.sort_values(["date", "event"]).reset_index(drop=True), happened.reset_index(
-        drop=True
-    )
-
-
-def happened_text(happened: pd.DataFrame) -> str:
-    """A sentence naming what happened by the edition date but is missing from our sources."""
-    if happened.empty:
-        return "Nothing that our sources show happened by the edition date is missing its figures."
-    items = "; ".join(f"{r.when}: {r.event}" for r in happened.itertuples())
-    return f"Already happened, but not in our sources: {items}."

@@ -295,7 +295,7 @@ def test_the_newest_snapshot_and_the_texts_name_measure_version_and_date():
     texts = oss.frontier_texts(snaps)
     assert (
         texts["frontier_gap"]
-        == "5.0 points behind on the Artificial Analysis index (v4.0), Apr 2026"
+        == "5.0 points behind on the Artificial Analysis index (v4.0), 10 Apr 2026"
     )
     assert texts["frontier_gap-as-of"] == "10 April 2026"
     assert texts["frontier_span"] == "April 2026 to April 2026"

@@ -125,6 +125,8 @@ from report.chapters.infrastructure.what_if import (
 )
 from report.chapters.infrastructure.year_to_date import (
     YearToDate,
+    happened_text,
+    watch_lists,
     year_to_date,
     year_to_date_text,
 )
@@ -132,6 +134,8 @@ from report.data.sourcing import preferred
 
 __all__ = [
     "YearToDate",
+    "happened_text",
+    "watch_lists",
     "year_to_date",
     "year_to_date_text",
     "ranking_year",

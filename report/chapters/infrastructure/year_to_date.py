@@ -1,5 +1,8 @@
 """Infrastructure chapter, the cash of the guided year: what is spent so far, what guidance leaves.
 
+Also the watch list split into what is upcoming and what happened but is not in our sources
+(the infrastructure overview and the conclusion both say the latter).
+
 The quarters of the guided year reported so far (capex on the guidance's basis, operating cash
 flow, buybacks and dividends), the rest of the year the latest guidance range implies (our
 arithmetic: the range less what is already spent), and the debt deals of that year by stage.
@@ -15,6 +18,7 @@ import pandas as pd
 from report.data.bases import GUIDANCE_BASIS
 from report.data.sourcing import preferred
 from report.show.figures import date, quarter, usd_bn, usd_range_bn
+from report.show.figures import date as fmt_date
 
 
 @dataclass(frozen=True)
@@ -158,3 +162,29 @@ def year_to_date_text(ytd: YearToDate, given: pd.Timestamp, basis_words: str) ->
         "Their coupons and ratings are not in our sources; the chart of financing and compute deals shows what "
         "each source states of them."
     )
+
+
+def watch_lists(watch: pd.DataFrame, edition: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``watch_list`` table split for the page: (upcoming, happened but unsourced).
+
+    Upcoming rows are those dated after ``edition`` and not marked ``happened_unsourced``, in
+    date order (a month- or year-precision date at its first day, so "2027" precedes "April
+    2027"); both frames gain ``when`` (the date as written at its precision).
+    """
+    status = watch["status"].fillna("upcoming") if "status" in watch else "upcoming"
+    rows = watch.assign(
+        when=[fmt_date(d, p) for d, p in zip(watch["date"], watch["date_precision"], strict=True)]
+    )
+    happened = rows[status == "happened_unsourced"].sort_values("date")
+    upcoming = rows[(status != "happened_unsourced") & (rows["date"] > edition)]
+    return upcoming.sort_values(["date", "event"]).reset_index(drop=True), happened.reset_index(
+        drop=True
+    )
+
+
+def happened_text(happened: pd.DataFrame) -> str:
+    """A sentence naming what happened by the edition date but is missing from our sources."""
+    if happened.empty:
+        return "Nothing that our sources show happened by the edition date is missing its figures."
+    items = "; ".join(f"{r.when}: {r.event}" for r in happened.itertuples())
+    return f"Already happened, but not in our sources: {items}."
