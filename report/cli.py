@@ -7,7 +7,6 @@ failures into a clear message and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import errno
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from report import data, paths
 from report.build import lock, stop, toc
 from report.build import params as params_mod
-from report.build.execute import ExecutionError
+from report.build.execute import ExecutionError, is_full_disk
 from report.data.validation import DataError, format_problems
 from report.publish import book
 
@@ -238,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}\nThe published book was left as it was.", file=sys.stderr)
         return EXIT_BUILD
     except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        if not is_full_disk(exc):
             raise
         print(
             f"error: no space left on the device (writing {exc.filename or build_dir}); "

@@ -88,14 +88,23 @@ class Result:
         return f"notebook {self.name!r} failed{where}: {self.error}{self.retry_note}{kept}"
 
 
-def _is_full_disk(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it, or a cell's error it reports) is a full disk."""
+def is_full_disk(exc: BaseException) -> bool:
+    """Whether ``exc`` is a full disk (``ENOSPC`` or ``EDQUOT``), however it is wrapped.
+
+    Looks through the chain of causes, at a notebook cell's reported error (``evalue``, as
+    papermill gives it) and at ``shutil.Error``'s list of failed copies. The one test of a full
+    disk for the whole build: execution (exit 8, not a notebook failure) and publishing use it.
+    """
+    codes = (errno.ENOSPC, errno.EDQUOT)
+    texts = [f"[Errno {c}]" for c in codes] + [os.strerror(c) for c in codes]
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+        if isinstance(seen, OSError) and seen.errno in codes:
             return True
-        evalue = str(getattr(seen, "evalue", "") or "")
-        if f"[Errno {errno.ENOSPC}]" in evalue or f"[Errno {errno.EDQUOT}]" in evalue:
+        reported = [str(getattr(seen, "evalue", "") or "")]
+        if isinstance(seen, shutil.Error) and seen.args and isinstance(seen.args[0], list):
+            reported += [str(why) for *_, why in seen.args[0]]  # copytree's (src, dst, reason)
+        if any(t in r for r in reported for t in texts):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -234,7 +243,7 @@ def run(job: Job) -> Result:
                     continue
                 raise
     except PapermillExecutionError as exc:
-        if _is_full_disk(exc):  # a cell ran out of space: the build's full-disk error, exit 8
+        if is_full_disk(exc):  # a cell ran out of space: the build's full-disk error, exit 8
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(job.output)) from exc
         job.keep_failed.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), job.keep_failed)
@@ -250,7 +259,7 @@ def run(job: Job) -> Result:
             retried=retried,
         )
     except Exception as exc:  # noqa: BLE001 - kernel died (twice), bad notebook JSON, ...
-        if _is_full_disk(exc):  # not a notebook's failure: the build's full-disk error, exit 8
+        if is_full_disk(exc):  # not a notebook's failure: the build's full-disk error, exit 8
             raise
         kept = None
         if tmp.exists():

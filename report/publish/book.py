@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import errno
 import hashlib
 import json
 import os
@@ -63,12 +62,8 @@ def _copy_or_stop(src: str, dst: str) -> str:
 
 
 def _no_space(exc: BaseException) -> bool:
-    """Whether a failure of the publish step is a full disk (``ENOSPC``), however it is wrapped."""
-    if isinstance(exc, _CopyFailed):
-        exc = exc.cause
-    if isinstance(exc, shutil.Error):  # copytree's list of (src, dst, reason) for directories
-        return any(os.strerror(errno.ENOSPC) in str(why) for *_, why in exc.args[0])
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    """Whether a failure of the publish step is a full disk (see ``execute.is_full_disk``)."""
+    return execute.is_full_disk(exc)
 
 
 @dataclass

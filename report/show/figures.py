@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -422,3 +423,23 @@ def and_list(items: list[str] | tuple[str, ...], conjunction: str = "and") -> st
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+#: A value shaped like a data code: lower-case words joined by underscores.
+CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+#: Codes whose words are not the code's own (units, mostly).
+CODE_WORDS = {"usd_bn": "USD bn", "usd_m": "USD m", "pct": "%"}
+
+
+def readable_code(value: object) -> str:
+    """A data code in words for a reader: ``wang_age`` -> ``Wang age``, ``usd_bn`` -> ``USD bn``.
+
+    Anything that is not a code (a name, a sentence, a number) is returned as text unchanged.
+    """
+    if not isinstance(value, str) or not CODE.match(value):
+        return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    if value in CODE_WORDS:
+        return CODE_WORDS[value]
+    words = value.replace("_", " ")
+    return words[:1].upper() + words[1:]

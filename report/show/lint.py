@@ -21,11 +21,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from report.show import figures
+
 #: A chart taller than this (px) does not fit on one screen at 1280×800.
 MAX_HEIGHT = 800
 
-#: A value shaped like a data code: lower-case words joined by underscores.
-CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+#: A value shaped like a data code (``figures.CODE``: lower-case words joined by underscores).
+CODE = figures.CODE
 
 #: Fields whose values are identifiers by design, shown only in tooltips as such.
 ID_FIELDS = re.compile(r"(source_id|_id|url|id)$")

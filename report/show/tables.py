@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -90,26 +89,6 @@ def disagreements_tables_html(
     return "".join(parts) or NO_DISAGREEMENT
 
 
-#: A value shaped like a data code: lower-case words joined by underscores.
-CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
-
-#: Codes whose words are not the code's own (units, mostly).
-CODE_WORDS = {"usd_bn": "USD bn", "usd_m": "USD m", "pct": "%"}
-
-
-def readable_code(value: object) -> str:
-    """A data code in words for a reader: ``wang_age`` -> ``Wang age``, ``usd_bn`` -> ``USD bn``.
-
-    Anything that is not a code (a name, a sentence, a number) is returned as text unchanged.
-    """
-    if not isinstance(value, str) or not CODE.match(value):
-        return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-    if value in CODE_WORDS:
-        return CODE_WORDS[value]
-    words = value.replace("_", " ")
-    return words[:1].upper() + words[1:]
-
-
 def disagreements_html(
     frame: pd.DataFrame,
     keys: list[str],
@@ -140,11 +119,11 @@ def disagreements_html(
         if name in rows.columns and pd.api.types.is_datetime64_any_dtype(rows[name])
     }
     codes = {  # a data code (wang_age, usd_bn, press_report) is shown in words
-        name: readable_code
+        name: figures.readable_code
         for name in columns
         if name in rows.columns
         and name not in ("source", "note")
-        and rows[name].map(lambda v: isinstance(v, str) and bool(CODE.match(v))).any()
+        and rows[name].map(lambda v: isinstance(v, str) and bool(figures.CODE.match(v))).any()
     }
     table = table_html(
         rows,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from bs4 import BeautifulSoup
 
-from report.show.tables import disagreements_html, readable_code
+from report.show.figures import readable_code
+from report.show.tables import disagreements_html
 
 
 def test_codes_in_a_disagreement_table_read_as_words_and_text_stays_as_is():

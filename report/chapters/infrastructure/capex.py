@@ -110,17 +110,28 @@ def cumulative_to_date(
     and the latest quarter added (e.g. ``"2026Q2"``), or ``None`` when no quarter was added.
     """
     total = cumulative_since(annual, first_year)
-    next_year = int(annual["fiscal_year"].max()) + 1
-    rows = quarterly[
-        (quarterly["basis"] == basis) & quarterly["quarter"].str.startswith(str(next_year))
-    ]
+    so_far = year_so_far(quarterly, int(annual["fiscal_year"].max()) + 1, basis, sources)
+    if so_far.empty:
+        return total, None
+    return total + float(so_far["capex_usd_bn"].sum()), so_far["quarter"].iloc[-1]
+
+
+def year_so_far(
+    quarterly: pd.DataFrame, year: int, basis: str, sources: pd.DataFrame
+) -> pd.DataFrame:
+    """The quarters of ``year`` reported on ``basis``, when they run unbroken from Q1.
+
+    ``quarterly`` is the ``capex_quarterly`` table; one row per quarter (strongest source), in
+    order. Empty when no quarter of the year is reported on the basis, or when one is missing
+    before the latest (a sum of Q1 and Q3 would pass for a half year).
+    """
+    rows = quarterly[(quarterly["basis"] == basis) & quarterly["quarter"].str.startswith(str(year))]
     if rows.empty:
-        return total, None
-    best = preferred(rows, ["quarter"], sources).sort_values("quarter")
-    expected = [f"{next_year}Q{i}" for i in range(1, len(best) + 1)]
-    if best["quarter"].tolist() != expected:
-        return total, None
-    return total + float(best["capex_usd_bn"].sum()), expected[-1]
+        return rows
+    best = preferred(rows, ["quarter"], sources).sort_values("quarter").reset_index(drop=True)
+    if best["quarter"].tolist() != [f"{year}Q{i}" for i in range(1, len(best) + 1)]:
+        return best.iloc[0:0]
+    return best
 
 
 _BASIS_LABELS = {

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
+from report.show.figures import and_list
 
 #: How fiscal years are placed on the time axis (the ``peer_alignment`` parameter).
 ALIGNMENTS = ("calendar", "fiscal")
@@ -152,7 +153,7 @@ def year_gap_text(table: pd.DataFrame, year: int) -> str:
     )
     lacking_now = [c for c in companies if c not in have_now]
     if lacking_now:
-        names = " and ".join(lacking_now)
+        names = and_list(lacking_now)
         return f"Meta's latest full year; {names}: no figure for it on this basis in our sources"
     text = f"the latest year with all {len(companies)}"
     later = table[table["year"] > year]
@@ -166,15 +167,11 @@ def year_gap_text(table: pd.DataFrame, year: int) -> str:
     if not lacking:
         return text
     partial = set(table[table["year"] == nxt].dropna(subset=["capex_usd_bn"])["company"])
-
-    def listed(names: list[str]) -> str:
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
     none = [c for c in lacking if c not in partial]
     half = [c for c in lacking if c in partial]
-    parts = [f"no {nxt} figures for {listed(none)}"] if none else []
+    parts = [f"no {nxt} figures for {and_list(none)}"] if none else []
     if half:
-        parts.append(f"{listed(half)} {nxt} capex but no {nxt} revenue in our sources")
+        parts.append(f"{and_list(half)} {nxt} capex but no {nxt} revenue in our sources")
     return f"{text}; " + "; ".join(parts)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from report.chapters.infrastructure.capex import year_so_far
 from report.data.bases import GUIDANCE_BASIS
 from report.data.sourcing import preferred
 from report.show.figures import date, quarter, usd_bn, usd_range_bn
@@ -63,18 +64,14 @@ def year_to_date(
 
     ``guidance`` is one ``capex_guidance`` row (``fiscal_year``, ``low_usd_bn``,
     ``high_usd_bn``); quarters are taken on ``basis``, the basis Meta guides on
-    (``bases.GUIDANCE_BASIS``), so the range and what is spent compare like with like. Returns None when no quarter of the year is reported on the
-    basis, or the reported ones do not run unbroken from Q1.
+    (``bases.GUIDANCE_BASIS``), so the range and what is spent compare like with like.
+    Returns None when :func:`capex.year_so_far` finds no unbroken run from Q1, or the year is
+    complete.
     """
     year = int(guidance["fiscal_year"])
-    rows = capex_quarterly[
-        (capex_quarterly["basis"] == basis) & capex_quarterly["quarter"].str.startswith(str(year))
-    ]
-    if rows.empty:
-        return None
-    best = preferred(rows, ["quarter"], sources).sort_values("quarter")
+    best = year_so_far(capex_quarterly, year, basis, sources)
     quarters = best["quarter"].tolist()
-    if quarters != [f"{year}Q{i}" for i in range(1, len(quarters) + 1)] or len(quarters) >= 4:
+    if not quarters or len(quarters) >= 4:
         return None
     spent = float(best["capex_usd_bn"].sum())
     flows = preferred(
