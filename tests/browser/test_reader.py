@@ -193,8 +193,11 @@ UNSETTLED = """() => ({
 })"""
 
 
-def settle(page, timeout: int = 10_000) -> None:
+def settle(page, timeout: int = 30_000) -> None:
     """Wait (no fixed sleep) until the page has settled at its width: see ``SETTLED``.
+
+    Charts now draw as they near the screen, so a long page (labs) can take over 10 s to settle
+    on two loaded cores; a run in CI settled just after a 10 s limit, hence 30 s.
 
     Raises:
         AssertionError: not settled within ``timeout`` ms; names the charts and tables waited on.
