@@ -173,7 +173,7 @@ CASES = {
         "malformed CSV",
     ),
     "too many cells": (
-        lambda d: append_raw(d, "capex_annual", "2019,purchases_ppe,1,x,y,z\n"),
+        lambda d: append_raw(d, "capex_annual", "2019,purchases_ppe,1,x,y,,z\n"),
         "capex_annual.csv",
         None,
         None,

@@ -7,10 +7,19 @@ with the words its prose glues.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
-from report.data.sourcing import KIND_RANK, best_kind, facts, preferred
+from report.data.sourcing import (
+    KIND_RANK,
+    best_kind,
+    facts,
+    preferred,
+    preferred_filled,
+    split_ids,
+)
 from report.show.figures import (
     and_list,
     counted,
@@ -109,6 +118,49 @@ def launches(events: pd.DataFrame, after: pd.Timestamp) -> pd.DataFrame:
         fmt_date(d, p) for d, p in zip(rows["date"], precision[rows.index], strict=True)
     ]
     return rows.drop(columns=["_month", "_vague"]).reset_index(drop=True)
+
+
+#: What a launch table says about a model's weights (:func:`openness`), in a reader's words.
+WEIGHTS_WORDS = {
+    "closed": "closed",
+    "open-weight": "open",
+    "of unstated openness": "not stated in our sources",
+}
+
+
+def launch_rows(
+    events: pd.DataFrame, after: pd.Timestamp, releases: pd.DataFrame, sources: pd.DataFrame
+) -> pd.DataFrame:
+    """:func:`launches` with what a reader's table shows beside each launch.
+
+    Adds ``weights`` (a model release's weights, from its preferred ``model_releases`` row via
+    :func:`release_named` and :func:`openness`: ``closed``, ``open`` or ``not stated in our
+    sources``; empty for a product) and ``source`` (the publishers of the row's sources, from
+    ``sources``). The row's ``note`` is the data's remark for auditors and is not shown.
+    """
+    rows = launches(events, after)
+    publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    rows["weights"] = [
+        WEIGHTS_WORDS[openness(releases, release_named(t, releases), sources)]
+        if kind == "model_release"
+        else ""
+        for t, kind in zip(rows["title"], rows["type"], strict=True)
+    ]
+    rows["source"] = [
+        "; ".join(dict.fromkeys(publishers.get(i, i) for i in split_ids(v)))
+        for v in rows["source_id"]
+    ]
+    return rows
+
+
+def named_events(raw: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """``raw`` (rows of ``lab_events``) with ``event``: each event's name for a reader.
+
+    The name is the title of the event's preferred row in ``events`` (:func:`one_per_event`),
+    so a table of the rows that disagree names the event in words, not by its ``event_id``.
+    """
+    titles = events.drop_duplicates("event_id").set_index("event_id")["title"]
+    return raw.assign(event=raw["event_id"].map(titles).fillna(raw["title"]))
 
 
 def in_window(
@@ -536,6 +588,16 @@ def median_life(rows: pd.DataFrame) -> tuple[float, float]:
     return float(gaps["months_min"].median()), float(gaps["months_max"].median())
 
 
+def restructuring_brief(rows: pd.DataFrame) -> str:
+    """Restructurings in a short answer's words: ``August 2025, MSL split ...; March 2026, ...``.
+
+    As :func:`restructuring_list`, without brackets, so it can stand inside a bracket.
+    """
+    return "; ".join(
+        f"{when}, {title}" for when, title in zip(rows["when_text"], rows["title"], strict=True)
+    )
+
+
 def restructuring_list(rows: pd.DataFrame) -> str:
     """Every restructuring in words, oldest first: ``February 2023 (new GenAI group ...), ...``.
 
@@ -599,21 +661,25 @@ def release_named(title: str, releases: pd.DataFrame) -> str | None:
     """The model a launch event's title names: the longest model name the title starts with.
 
     ``"Muse Spark, first MSL model, debuted"`` -> ``"Muse Spark"`` when ``releases`` (rows of
-    ``model_releases``) hold a model of that name; None when none matches.
+    ``model_releases``) hold a model of that name; None when none matches. A version after the
+    name is part of it: ``"Muse Spark 1.1 listed"`` is not ``"Muse Spark"``.
     """
     names = sorted(set(releases["model"].dropna()), key=len, reverse=True)
-    return next((n for n in names if str(title).startswith(n)), None)
+    title = str(title)
+    # the name must end where the title's name ends: "Muse Spark 1.1 listed" is not Muse Spark
+    return next((n for n in names if re.match(rf"{re.escape(n)}(?![\w.]| \d)", title)), None)
 
 
 def openness(releases: pd.DataFrame, model: str | None, sources: pd.DataFrame) -> str:
-    """Whether a model's weights are open, from its preferred ``model_releases`` row.
+    """Whether a model's weights are open, from the strongest ``model_releases`` row stating it.
 
-    ``closed``, ``open-weight`` or ``of unstated openness`` (no row, or the row does not say).
+    ``closed``, ``open-weight`` or ``of unstated openness`` (no row, or no row says); the
+    preferred row's weights when it states them, else the next row's (``preferred_filled``).
     """
     rows = releases[releases["model"] == model] if model else releases.iloc[0:0]
     if rows.empty:
         return "of unstated openness"
-    best = preferred(rows, ["model"], sources).iloc[0]
+    best = preferred_filled(rows, ["model"], sources, ["open_weights"]).iloc[0]
     if pd.isna(best["open_weights"]):
         return "of unstated openness"
     return "open-weight" if bool(best["open_weights"]) else "closed"

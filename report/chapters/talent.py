@@ -11,7 +11,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.data.sourcing import facts, preferred
+from report.data.sourcing import preferred
 from report.show.figures import and_list, cardinal, date, fixed, months_between, months_range
 from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
 from report.show.theme import colour_name
@@ -274,18 +274,64 @@ def tenure_text(bands: pd.DataFrame) -> str:
     return text
 
 
-#: What makes a pay report one fact: whom it is about, who pays, the figure and its status. Two
-#: sources of the same figure with the same status are one report, counted and drawn once.
-PAY_FACT_KEYS = ["organisation", "subject", "low_usd_m", "high_usd_m", "status"]
+#: What makes a pay report one fact: who pays and which reported figure it is (``figure`` in
+#: ``compensation_reports``). A report and the denial that answers it, or two outlets relaying one
+#: story, are one figure, counted and drawn once.
+PAY_FACT_KEYS = ["organisation", "figure"]
+
+#: A figure's status is the strongest any of its rows gives: a denial first (it answers the
+#: report), then the payer's confirmation, a press report, a third party's claim.
+PAY_STATUS_ORDER = ["denied", "company_statement", "press_report", "third_party_claim"]
+
+
+def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per reported figure (:data:`PAY_FACT_KEYS`), whatever the number of its rows.
+
+    ``reports`` is ``compensation_reports`` (USD millions). The figure keeps its first report's
+    ``subject``, ``period_years`` and ``note`` (the first row that states each, in file order
+    with denials last), the earliest ``reported_date``, every ``source_id`` (joined by ``;``)
+    and the strongest ``status`` (:data:`PAY_STATUS_ORDER`); ``rows`` says how many rows it
+    rests on. Raises ``ValueError`` naming the figure when its rows disagree on ``low_usd_m``
+    or ``high_usd_m`` (two amounts are two figures).
+    """
+    if reports.empty:
+        return reports.assign(rows=pd.Series(dtype=int))
+    ordered = reports.assign(
+        _denial=reports["status"].eq("denied"), _order=range(len(reports))
+    ).sort_values(["_denial", "_order"])
+    out = []
+    for (organisation, figure), rows in ordered.groupby(PAY_FACT_KEYS, sort=False):
+        for end in ("low_usd_m", "high_usd_m"):
+            if rows[end].nunique(dropna=False) > 1:
+                amounts = ", ".join(sorted({str(v) for v in rows[end]}))
+                raise ValueError(
+                    f"compensation_reports: figure {figure!r} ({organisation}) has rows that "
+                    f"disagree on {end} ({amounts}); two amounts are two figures"
+                )
+        first = rows.iloc[0].copy()
+        for field in ("period_years", "note", "reported_date"):
+            stated = rows[field].dropna()
+            if field == "reported_date":
+                first[field] = stated.min() if not stated.empty else pd.NaT
+            elif not stated.empty:
+                first[field] = stated.iloc[0]
+        statuses = set(rows["status"])
+        first["status"] = next(s for s in PAY_STATUS_ORDER if s in statuses)
+        first["source_id"] = "; ".join(dict.fromkeys(rows["source_id"]))
+        first["rows"] = len(rows)
+        out.append(first)
+    frame = pd.DataFrame(out).drop(columns=["_denial", "_order"]).sort_index().infer_objects()
+    frame["reported_date"] = pd.to_datetime(frame["reported_date"])
+    return frame.reset_index(drop=True)
 
 
 def pay_ranges(reports: pd.DataFrame, minimum: float) -> pd.DataFrame:
-    """Pay facts with a figure, high end at least ``minimum`` (USD m), labelled for charting.
+    """Reported figures with an amount, high end at least ``minimum`` (USD m), labelled for charting.
 
-    One row per fact (:data:`PAY_FACT_KEYS`): a figure two sources report is drawn and counted
-    once.
+    One row per figure (:func:`pay_figures`): a figure two sources report, or a report and its
+    denial, is drawn and counted once.
     """
-    rows = facts(reports, PAY_FACT_KEYS).dropna(subset=["low_usd_m"]).copy()
+    rows = pay_figures(reports).dropna(subset=["low_usd_m"]).copy()
     rows["high_usd_m"] = rows["high_usd_m"].fillna(rows["low_usd_m"])
     rows = rows[rows["high_usd_m"] >= minimum].copy()
     rows["status_label"] = rows["status"].map(STATUS_LABELS)

@@ -391,6 +391,10 @@ def test_pay_ranges_filter_and_label():
         {
             "subject": ["a", "b", "c"],
             "organisation": ["Meta", "OpenAI", "Meta"],
+            "figure": ["a", "b", "c"],
+            "reported_date": pd.to_datetime([None, None, None]),
+            "source_id": ["s1", "s1", "s1"],
+            "note": [None, None, None],
             "low_usd_m": [100.0, 10.0, None],
             "high_usd_m": [300.0, None, None],
             "period_years": [4.0, 1.0, None],

@@ -83,6 +83,25 @@ def test_the_annual_bridge_never_draws_free_cash_flow_on_another_definition(tabl
     assert all("Meta's definition" in d for d in fcf.definition)
 
 
+def test_the_purchases_line_is_metas_net_figure_every_year(tables):
+    """2020-21 were drawn from a data site's gross figures beside 2022-23 net (analyst, #26)."""
+    annual = tables["capex_annual"]
+    drawn = infra.capex_series(annual, "purchases_ppe", tables["sources"])
+    gross = annual[annual["note"].fillna("").str.contains("gross of", case=False)]
+    for year, rows in gross.groupby("fiscal_year"):
+        others = annual[
+            (annual.fiscal_year == year)
+            & (annual.basis == "purchases_ppe")
+            & ~annual.index.isin(rows.index)
+        ]
+        if others.empty:
+            continue  # the only figure for the year stays (nothing net to prefer)
+        assert rows["disputed"].fillna(False).all(), year
+        value = drawn.loc[drawn.fiscal_year == year, "capex_usd_bn"].iloc[0]
+        assert value not in set(rows["capex_usd_bn"]), year
+    assert drawn.set_index("fiscal_year").loc[2021, "capex_usd_bn"] == pytest.approx(18.567)
+
+
 # --- comparators and trends -----------------------------------------------------------------
 
 
@@ -183,3 +202,50 @@ def test_a_negative_amount_reads_with_a_minus_before_the_currency():
     assert fmt.usd_bn(-1.4) == "\u2212$1.4 billion"
     assert fmt.usd_bn(-0.001, 2) == "$0 billion"
     assert fmt.usd_bn(0.0) == "$0 billion"
+
+
+def test_talks_are_never_read_as_a_signed_amount(tables):
+    """The $20bn Oracle talks read as a bar beside signed contracts (analyst, #26)."""
+    items = infra.off_balance_items(
+        tables["financing_deals"], data.load("lease_obligations"), tables["sources"]
+    )
+    spec = infra.off_balance_chart(items).to_dict()
+    drawn = [r for rows in spec["datasets"].values() for r in rows]
+    talks = [r for r in drawn if r["stage_label"] == infra.STAGES["talks"]]
+    assert talks and all(r["label"].endswith("; talks only)") for r in talks)
+    assert any("Hollow bar: talks" in line for line in spec["title"]["subtitle"])
+    signed = [r for r in drawn if r["stage_label"] == infra.STAGES["signed"]]
+    assert signed and not any(";" in r["label"].rsplit("(", 1)[-1] for r in signed)
+
+
+# --- what a reader sees in a table --------------------------------------------------------
+
+#: A bare data id (``lecun-exit``, ``fergus-fair-head``) or an editor's remark about the data
+#: (``Moved from model_releases``, ``Replaces x (not stored)``) is not for a reader's table.
+_BARE_ID = r"[a-z0-9]+(?:-[a-z0-9]+)+"
+_EDITORS = ("Moved from ", "(not stored)", "this page does not state")
+
+
+def test_no_table_cell_is_a_data_id_or_an_editors_note():
+    """The launches table showed 'Moved from model_releases: ...' and the labs disagreements
+    table named events by id (analyst, #26)."""
+    import json
+    import re
+    from pathlib import Path
+
+    from bs4 import BeautifulSoup
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            for out in cell.get("outputs", []):
+                html = "".join(out.get("data", {}).get("text/html", []))
+                if "<td" not in html:
+                    continue
+                for td in BeautifulSoup(html, "html.parser").find_all("td"):
+                    text = td.get_text(" ", strip=True)
+                    if re.fullmatch(_BARE_ID, text) or any(e in text for e in _EDITORS):
+                        found.append(f"{path.name}: {text[:80]}")
+    assert found == []

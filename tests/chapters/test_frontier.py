@@ -259,7 +259,8 @@ def test_the_glued_figure_is_the_newest_point_the_chart_draws(real):
     newest = max(points, key=lambda p: p["snapshot_date"])
     assert texts["frontier_gap"].startswith(newest["gap_words"] + " on ")
     assert f"({newest['measure_version']})" in texts["frontier_gap"]
-    assert texts["frontier_gap"].endswith(f"{pd.Timestamp(newest['snapshot_date']):%b %Y}")
+    assert f"{pd.Timestamp(newest['snapshot_date']):%b %Y}, " in texts["frontier_gap"]
+    assert texts["frontier_gap"].endswith(" labs read")
     assert texts["frontier_gap-as-of"] == newest["when_text"]
     assert newest["meta_model"] in texts["frontier_latest"]
     # the count in the text is the number of points drawn
@@ -295,7 +296,8 @@ def test_the_newest_snapshot_and_the_texts_name_measure_version_and_date():
     texts = oss.frontier_texts(snaps)
     assert (
         texts["frontier_gap"]
-        == "5.0 points behind on the Artificial Analysis index (v4.0), 10 Apr 2026"
+        == "5.0 points behind on the Artificial Analysis index (v4.0), 10 Apr 2026, second of the "
+        "2 labs read"
     )
     assert texts["frontier_gap-as-of"] == "10 April 2026"
     assert texts["frontier_span"] == "April 2026 to April 2026"
@@ -397,7 +399,35 @@ def test_the_landing_figure_names_the_reading_date_once():
             "date_precision": "day",
             "measure": "Artificial Analysis Intelligence Index",
             "measure_version": "v4.1, re-scored 7 Aug 2026",
+            "labs_ahead": 6,
+            "labs_read": 9,
         }
     )
     text = frontier_gap_text(row)
-    assert text.endswith("re-scored 7 Aug 2026), 22 Aug 2026")
+    assert text.endswith("re-scored 7 Aug 2026), 22 Aug 2026, seventh of the 9 labs read")
+
+
+def test_the_gap_to_the_leader_says_how_many_labs_stand_between():
+    from report.chapters.open_source.frontier import frontier_snapshots
+
+    day = pd.Timestamp("2026-08-22")
+    scores = pd.DataFrame(
+        {
+            "measure": [AA] * 5,
+            "measure_version": ["v4.1"] * 5,
+            "reading_kind": ["leaderboard"] * 5,
+            "reading_date": [day] * 5,
+            "date_precision": ["day"] * 5,
+            "model": ["M", "A1", "A2", "B", "C"],
+            "developer": ["Meta", "Anthropic", "Anthropic", "OpenAI", "Google"],
+            "release_model": [None] * 5,
+            "unreleased_variant": [False] * 5,
+            "value": [56.0, 63.0, 58.0, 60.0, 50.0],
+            "unit": ["index points"] * 5,
+            "source_id": ["s"] * 5,
+            "support_source_id": [None] * 5,
+        }
+    )
+    row = frontier_snapshots(scores).iloc[0]
+    # two labs ahead (Anthropic once, however many of its models), one behind
+    assert (row["labs_ahead"], row["labs_read"]) == (2, 4)

@@ -188,3 +188,38 @@ def test_launches_read_in_date_order_with_month_only_dates_after_the_days_of_the
     out = labs.launches(events, pd.Timestamp("2025-06-30"))
     assert out["event_id"].tolist() == ["b", "a", "c"]
     assert out["when"].tolist()[:2] == ["6 July 2026", "July 2026"]
+
+
+def test_a_launch_shows_its_models_weights_and_its_source_not_the_auditors_note():
+    events = pd.DataFrame(
+        {
+            "event_id": ["spark", "spark-1-1", "api"],
+            "date": pd.to_datetime(["2026-04-08", "2026-07-09", "2026-07-10"]),
+            "date_precision": ["day", "day", "day"],
+            "type": ["model_release", "model_release", "product"],
+            "title": ["Muse Spark, first model", "Muse Spark 1.1 listed", "Model API opens"],
+            "source_id": ["s1", "s2", "s1; s2"],
+            "note": ["this page does not state the weights status", "Moved from x", None],
+        }
+    )
+    releases = pd.DataFrame(
+        {
+            "model": ["Muse Spark", "Muse Spark"],
+            "open_weights": [False, None],
+            "source_id": ["s2", "s1"],
+        }
+    )
+    sources = pd.DataFrame(
+        {
+            "source_id": ["s1", "s2"],
+            "kind": ["news", "note"],
+            "publisher": ["Axios", "NYU Shanghai RITS"],
+            "published": pd.to_datetime([None, None]),
+        }
+    )
+    out = labs.launch_rows(events, pd.Timestamp("2025-06-30"), releases, sources)
+    # the news row does not say; the note says closed: the weights come from the note
+    assert out["weights"].tolist() == ["closed", "not stated in our sources", ""]  # 1.1 ≠ Spark
+    assert out["source"].tolist() == ["Axios", "NYU Shanghai RITS", "Axios; NYU Shanghai RITS"]
+    assert labs.release_named("Muse Spark 1.1 listed", releases) is None
+    assert labs.release_named("Muse Spark, first model", releases) == "Muse Spark"

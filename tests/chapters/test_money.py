@@ -478,6 +478,21 @@ def test_compute_plans_split_by_unit_and_say_what_is_missing():
     assert spec["encoding"]["y"]["sort"] == ["Meta", "OpenAI"] and spec["description"]
 
 
+def test_every_stated_compute_figure_is_labelled_in_words():
+    from report.data import load
+
+    plans = load("compute_plans")
+    assert infra.plan_label("aws_trainium_capacity", "GW (about)") == (
+        "AWS Trainium capacity, about (GW)"
+    )
+    assert infra.plan_label("new_metric_gw", "GW") == "New metric gw (GW)"  # spelt out, not raw
+    gw, acc, _ = infra.compute_plan_rows(plans)
+    for label in [*gw["label"], *acc["label"]]:
+        assert "_" not in label and "((" not in label and "))" not in label, label
+        assert label[:1].isupper(), label
+    assert set(plans["metric"]) <= set(infra.PLAN_METRIC_WORDS)  # every metric has its words
+
+
 def test_the_ranking_year_says_who_lacks_the_next_year():
     table = pd.DataFrame(
         {
@@ -546,3 +561,19 @@ def test_peer_guidance_says_when_a_fiscal_year_is_not_the_calendar_year():
     # once Oracle's year has closed, its guide is no outlook any more, and the text says so
     later = infra.guidance_text(guidance, financials, pd.Timestamp("2026-11-29"))
     assert "Oracle $50" not in later and "no guidance for a year still open" in later
+
+
+def test_a_campus_target_is_shown_with_its_newest_status_check():
+    campuses = pd.DataFrame(
+        {
+            "campus": ["P", "P", "P", "H"],
+            "phase": ["whole cluster", "status check 2026", "status check late 2026", "phase 1"],
+            "source_id": ["a", "a", "b", "a"],
+            "note": ["announced", "Primer: half built", "Tracker: slipped eight months.", None],
+        }
+    )
+    sources = pd.DataFrame({"source_id": ["a", "b"], "publisher": ["Spokesman", "Tracker Co"]})
+    assert infra.status_check_text(campuses, "P", sources) == (
+        "the latest status check in our sources, from Tracker Co, reads: slipped eight months"
+    )
+    assert infra.status_check_text(campuses, "H", sources) == ""

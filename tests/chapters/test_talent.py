@@ -26,22 +26,45 @@ SOURCES = pd.DataFrame(
 def reports() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "subject": ["Tulloch: $1.5bn", "Tulloch: $1.5bn", "Tulloch: $1bn", "Pay at X", "Beyer"],
-            "organisation": ["Meta", "Meta", "Meta", "OpenAI", "Meta"],
-            "low_usd_m": [1500, 1500, 1000, 10, None],
-            "high_usd_m": [1500, 1500, 1000, None, None],
-            "period_years": [6, None, 6, 1, None],
-            "status": ["denied", "denied", "press_report", "press_report", "denied"],
-            "reported_date": pd.to_datetime(["2025-10-12", None, None, None, "2025-06-26"]),
-            "source_id": ["s1", "s2", "s1", "s1", "s1"],
-            "note": [None] * 5,
+            "subject": [
+                "Tulloch (offer)",
+                "Tulloch: $1.5bn",
+                "Tulloch: $1.5bn",
+                "Tulloch: $1bn",
+                "Pay at X",
+                "Beyer",
+            ],
+            "organisation": ["Meta", "Meta", "Meta", "Meta", "OpenAI", "Meta"],
+            "figure": ["t-1-5bn", "t-1-5bn", "t-1-5bn", "t-1bn", "x-10m", "beyer"],
+            "low_usd_m": [1500, 1500, 1500, 1000, 10, None],
+            "high_usd_m": [1500, 1500, 1500, 1000, None, None],
+            "period_years": [None, 6, None, 6, 1, None],
+            "status": [
+                "press_report",
+                "denied",
+                "denied",
+                "press_report",
+                "press_report",
+                "denied",
+            ],
+            "reported_date": pd.to_datetime(
+                ["2025-08-06", "2025-10-12", None, None, None, "2025-06-26"]
+            ),
+            "source_id": ["s3", "s1", "s2", "s1", "s1", "s1"],
+            "note": [None] * 6,
         }
     )
 
 
-def test_two_sources_of_one_pay_figure_are_one_report():
+def test_a_report_and_its_denial_are_one_pay_figure():
     shown = talent.pay_ranges(reports(), 0)
-    assert len(shown) == 3  # the $1.5bn denial once; Beyer has no figure to draw
+    assert len(shown) == 3  # the $1.5bn once (a report, two denials); Beyer has no figure
+    tulloch = shown[shown["figure"] == "t-1-5bn"].iloc[0]
+    assert tulloch["status"] == "denied"  # the strongest status: the denial answers the report
+    assert tulloch["subject"] == "Tulloch (offer)"  # the report's words, not the denial's
+    assert tulloch["period_years"] == 6  # the first row that states it
+    assert tulloch["reported_date"] == D("2025-08-06")  # first reported
+    assert tulloch["source_id"] == "s3; s1; s2" and tulloch["rows"] == 3
     texts = talent.pay_texts(shown)
     assert texts["denied_count"] == "1" and texts["base"] == "2"
     assert texts["denied"] == "1 of the 2 (50%)"
@@ -50,6 +73,23 @@ def test_two_sources_of_one_pay_figure_are_one_report():
         "of Meta's 2, 2 cover more than a year, 0 a single year and 0 no stated period; "
         "of the other labs' 1, 0 cover more than a year, 1 a single year and 0 no stated period"
     )
+
+
+def test_two_amounts_under_one_figure_are_refused():
+    rows = reports()
+    rows.loc[1, "low_usd_m"] = 1400
+    with pytest.raises(ValueError, match=r"figure 't-1-5bn' \(Meta\).*low_usd_m"):
+        talent.pay_figures(rows)
+
+
+def test_the_book_counts_each_reported_figure_once():
+    from report.data import load
+
+    data = load("compensation_reports")
+    shown = talent.pay_ranges(data, 0)
+    meta = data[(data["organisation"] == "Meta") & data["low_usd_m"].notna()]
+    assert int((shown["payer"] == "Meta").sum()) == meta["figure"].nunique() < len(meta)
+    assert shown["figure"].is_unique
 
 
 def hires() -> pd.DataFrame:

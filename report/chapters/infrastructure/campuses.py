@@ -5,9 +5,13 @@ Announced gigawatts per campus and the power agreements behind them.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
+from report.data.sourcing import split_ids
+from report.show.figures import and_list
 from report.show.marks import with_date_spans
 
 
@@ -50,6 +54,30 @@ def dated_gw(capacity: pd.DataFrame, last_year: int) -> float:
     if due.empty:
         return 0.0
     return float(due.groupby("campus")["capacity_gw"].max().sum())
+
+
+def status_check_text(campuses: pd.DataFrame, campus: str, sources: pd.DataFrame) -> str:
+    """The newest status check of one campus in our sources, in words, or ``""`` when none.
+
+    ``campuses`` is the raw table; a status check is a row whose ``phase`` starts with
+    ``status check`` (the later in the file is the newer: ``status check 2026``, then ``status
+    check late 2026``). Returns ``the latest status check in our sources, from Compute Institute
+    (tracker), reads: ...`` and its ``note``, so a target year is never shown without what was reported since.
+    """
+    rows = campuses[
+        (campuses["campus"] == campus)
+        & campuses["phase"].fillna("").str.startswith("status check")
+        & campuses["note"].notna()
+    ]
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    who = and_list([publishers.get(i, i) for i in split_ids(last["source_id"])])
+    note = re.sub(r"^[A-Z][a-z]+: ", "", str(last["note"]).rstrip("."))  # "Tracker: ..." -> "..."
+    return (
+        f"the latest status check in our sources, from {who}, reads: {note[:1].lower()}{note[1:]}"
+    )
 
 
 #: Reader-facing words for a campus phase's status (campuses.status).

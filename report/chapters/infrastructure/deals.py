@@ -208,12 +208,23 @@ def off_balance_items(
     return out.sort_values(["date", "item"]).reset_index(drop=True)
 
 
+#: A stage other than signed, as an off-balance item's label says it.
+STAGE_IN_LABEL = {
+    STAGES["talks"]: "talks only",
+    STAGES["announced"]: "announced, not signed",
+    STAGES[""]: "stage not stated",
+}
+
+
 def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
     """One bar per off-balance item (amount as stated), coloured by kind; talks hollow."""
     when = with_date_spans(items)["when_text"]  # the date at its own precision, as elsewhere
     data = items.assign(
         when=when,
-        label=[f"{i} ({w})" for i, w in zip(items["item"], when, strict=True)],
+        label=[  # a figure not signed says so where it is read, not only in its tooltip
+            f"{i} ({w})" if st == STAGES["signed"] else f"{i} ({w}; {STAGE_IN_LABEL[st]})"
+            for i, w, st in zip(items["item"], when, items["stage_label"], strict=True)
+        ],
         stated=items["amount_usd_bn"].notna(),
         shown=items["amount_usd_bn"].fillna(0.0),
     )
@@ -257,10 +268,11 @@ def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
         height=alt.Step(22),
         title=alt.Title(
             "What others finance, beside the bridge",
-            subtitle=(
+            subtitle=[
                 "Joint ventures, their bonds, cloud contracts and leases not yet commenced; "
-                "amounts of different kinds and dates, so never added to each other or to cash flow"
-            ),
+                "amounts of different kinds and dates, so never added to each other or to cash flow.",
+                "Hollow bar: talks, not a commitment; an item not signed says its stage in its label.",
+            ],
         ),
         description=(
             "Horizontal bar chart of off-balance-sheet financing for Meta: the Hyperion joint "

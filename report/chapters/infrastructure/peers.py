@@ -6,11 +6,13 @@ fiscal years aligned as a parameter says.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
-from report.show.figures import and_list
+from report.show.figures import and_list, readable_code
 
 #: How fiscal years are placed on the time axis (the ``peer_alignment`` parameter).
 ALIGNMENTS = ("calendar", "fiscal")
@@ -242,6 +244,43 @@ def _family(entity: str) -> str:
     return "Alphabet / Google" if base in ("Alphabet", "Google") else base
 
 
+#: What each ``compute_plans.metric`` is, in a reader's words (a metric not listed is spelt
+#: out from its code by ``figures.readable_code``).
+PLAN_METRIC_WORDS = {
+    "aws_trainium_capacity": "AWS Trainium capacity",
+    "build_rate_aspiration": "Build rate aimed for",
+    "capacity_added_prior_year": "Capacity added the year before",
+    "capacity_doubling_target": "Capacity doubling target",
+    "chip_generations_planned": "Chip generations planned",
+    "colossus1_gpus": "Colossus 1 GPUs",
+    "colossus2_gpus": "Colossus 2 GPUs",
+    "colossus2_power": "Colossus 2 power",
+    "custom_silicon_gw": "Custom chips, MTIA with Broadcom",
+    "datacenter_footprint_multiple": "Data-centre footprint multiple",
+    "google_tpu_capacity_2027_2031": "Google TPU capacity, 2027 to 2031",
+    "gpu_target": "GPU target",
+    "leased_capacity_gw": "Leased capacity",
+    "oracle_stargate_capacity": "Oracle capacity for Stargate",
+    "power_added_last_12_months": "Power added in the last 12 months",
+    "stargate_commitment": "Stargate commitment",
+    "stargate_secured_capacity": "Stargate capacity secured",
+    "total_compute_commitments": "Total compute commitments",
+}
+
+
+def plan_label(metric: str, unit: str) -> str:
+    """A stated compute figure in words: ``AWS Trainium capacity, about (GW)``.
+
+    ``metric`` and ``unit`` are ``compute_plans`` cells; a qualifier in the unit (``GW (up
+    to)``) follows the words, the unit itself in brackets.
+    """
+    words = PLAN_METRIC_WORDS.get(metric) or readable_code(metric)
+    found = re.fullmatch(r"\s*(.*?)\s*\((.+)\)\s*", str(unit))
+    if found:
+        return f"{words}, {found.group(2)} ({found.group(1)})"
+    return f"{words} ({str(unit).strip()})"
+
+
 def compute_plan_rows(plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Split ``compute_plans`` into gigawatt rows, accelerator-count rows and what is missing.
 
@@ -258,7 +297,7 @@ def compute_plan_rows(plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     unit = rows["unit"].str.strip()
     is_gw = unit.str.match(r"^GW\b") & ~unit.str.contains("per", case=False)
     is_acc = unit.str.contains("GPU|accelerator", case=False)
-    rows["label"] = rows["metric"].str.replace("_", " ") + " (" + rows["unit"] + ")"
+    rows["label"] = [plan_label(m, u) for m, u in zip(rows["metric"], rows["unit"], strict=True)]
     gw, acc = rows[is_gw].copy(), rows[is_acc].copy()
     missing = pd.DataFrame(
         {

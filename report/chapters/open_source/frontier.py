@@ -52,6 +52,7 @@ def _snapshot(
     if own.empty or rest.empty:
         return None
     mine, theirs = _best(own), _best(rest)
+    others = rest.groupby("developer")["value"].max()
     return {
         **keys,
         "snapshot_date": when,
@@ -64,6 +65,8 @@ def _snapshot(
         "rival_developer": theirs["developer"],
         "rival_value": float(theirs["value"]),
         "gap": float(theirs["value"]) - float(mine["value"]),
+        "labs_ahead": int((others > float(mine["value"])).sum()),
+        "labs_read": int(len(others) + 1),
         "source_id": "; ".join(all_ids([mine["source_id"], theirs["source_id"]])),
         "support_source_id": "; ".join(
             all_ids([mine.get("support_source_id"), theirs.get("support_source_id")])
@@ -82,8 +85,11 @@ def frontier_snapshots(
     version up to the day of one of Meta's runs. Readings of different versions, methods or
     sources never meet. ``gap`` is the rival's value minus Meta's, in the measure's unit
     (positive: Meta behind); ``meta_leads`` is true only when Meta's best scored strictly
-    higher. Unreleased variants (``unreleased_variant``) count only with ``count_unreleased``.
-    Snapshots without a reading of both Meta and another lab are left out.
+    higher. ``labs_ahead`` counts the other labs whose best scored strictly higher than Meta's
+    best and ``labs_read`` the labs with a reading in the snapshot (Meta included), so Meta's
+    place by lab is ``labs_ahead + 1`` of ``labs_read`` (among the readings our data hold, not
+    the whole leaderboard). Unreleased variants (``unreleased_variant``) count only with
+    ``count_unreleased``. Snapshots without a reading of both Meta and another lab are left out.
     """
     check_series(scores)
     rows = scores if count_unreleased else scores[~scores["unreleased_variant"].astype(bool)]

@@ -22,7 +22,7 @@ from report.chapters.open_source.frontier import (
 )
 from report.data.sourcing import all_ids
 from report.show.figures import date as date_words
-from report.show.figures import number, short_date
+from report.show.figures import number, ordinal, short_date
 from report.show.marks import (
     DATE_KNOWN,
     DATE_KNOWN_OPACITY,
@@ -76,14 +76,25 @@ def measure_text(row: pd.Series) -> str:
     return f"{MEASURE_WORDS[row['measure']]} ({row['measure_version']})"
 
 
+def rank_text(row: pd.Series) -> str:
+    """Meta's place by lab in one snapshot: ``seventh of the 9 labs read``.
+
+    From ``labs_ahead`` and ``labs_read`` (:func:`frontier_snapshots`); ``first`` when no other
+    lab's best scored higher (a tie is not a lead, see ``meta_leads``).
+    """
+    return f"{ordinal(int(row['labs_ahead']) + 1)} of the {int(row['labs_read'])} labs read"
+
+
 def frontier_gap_text(row: pd.Series) -> str:
     """The landing page's figure, as a phrase.
 
     ``6.3 points behind on the Artificial Analysis index (v4.1, re-scored 7 Aug 2026),
-    22 Aug 2026``: the reading's own day, not a bare month beside the re-scoring date.
+    22 Aug 2026, seventh of the 9 labs read``: the reading's own day, not a bare month beside
+    the re-scoring date, and Meta's place by lab, so the distance to the leader does not hide
+    how many labs stand between.
     """
     when = short_date(row["snapshot_date"])
-    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, {when}"
+    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, {when}, {rank_text(row)}"
 
 
 def snapshot_sentence(row: pd.Series) -> str:
@@ -98,7 +109,8 @@ def snapshot_sentence(row: pd.Series) -> str:
     return (
         f"{row['meta_model']}, Meta's best model on {measure_text(row)} of {when}, scored "
         f"{value_text(row['meta_value'], unit)}: {distance} {row['rival_model']} from "
-        f"{row['rival_developer']}, at {value_text(row['rival_value'], unit)}"
+        f"{row['rival_developer']}, at {value_text(row['rival_value'], unit)}; Meta was "
+        f"{rank_text(row)}"
     )
 
 
