@@ -1,4 +1,9 @@
-"""Computations and charts of the conclusion: the two bets, the cost so far, a projection."""
+"""Computations and charts of the conclusion: the two bets, the cost so far, a projection.
+
+Over 400 lines because the conclusion adds up every chapter: the two bets side by side, the
+cost so far (with the running total sources report beside our sum), the projection and its
+scenarios with the actual years it stands on, and Reality Labs by quarter, each with its chart.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +25,9 @@ from report.chapters.infrastructure import latest_guidance as latest_guidance
 from report.chapters.infrastructure import shift_quarter as shift_quarter
 from report.chapters.infrastructure import watch_lists as watch_lists
 from report.chapters.infrastructure import with_midpoints as with_midpoints
-from report.data.bases import CAPEX_BASIS_SHORT, same_basis
-from report.data.sourcing import preferred
+from report.data.bases import CAPEX_BASIS, CAPEX_BASIS_SHORT, same_basis
+from report.data.sourcing import preferred, split_ids
+from report.show.figures import date, usd_bn
 from report.show.marks import level_rule, quarter_bars
 from report.show.theme import GREYS, colour_name
 
@@ -261,6 +267,61 @@ def two_bets_chart(rows: pd.DataFrame) -> alt.LayerChart:
     )
 
 
+def reported_total_text(
+    cumulative: pd.DataFrame, reality_labs: pd.DataFrame, sources: pd.DataFrame
+) -> str:
+    """Our sum of Reality Labs' losses set beside the newest running total a source reports.
+
+    ``cumulative`` is ``reality_labs_cumulative``; of its newest rows whose ``since`` is a plain
+    year, the largest; ``reality_labs`` the annual table, summed (preferred row per year) over
+    the same years, ``since`` to the year of ``as_of``. Returns ``a running total of $83.6
+    billion since 2020 (WN Hub, to 31 December 2025) against our $83.5 billion for the same
+    years`` (USD bn), or ``""`` when no row states a plain starting year.
+    """
+    plain = cumulative[cumulative["since"].astype(str).str.fullmatch(r"\d{4}")]
+    if plain.empty:
+        return ""
+    newest = plain[plain["as_of"] == plain["as_of"].max()]
+    row = newest.sort_values("cumulative_loss_usd_bn").iloc[-1]
+    first, last = int(row["since"]), int(pd.Timestamp(row["as_of"]).year)
+    annual = preferred(
+        reality_labs.dropna(subset=["operating_loss_usd_bn"]), ["fiscal_year"], sources
+    )
+    span = annual[annual["fiscal_year"].between(first, last)]
+    ours = float(span["operating_loss_usd_bn"].sum())
+    publisher = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    who = "; ".join(publisher.get(i, i) for i in split_ids(row["source_id"]))
+    return (
+        f"a running total of {usd_bn(float(row['cumulative_loss_usd_bn']))} since {first} "
+        f"({who}, to {date(pd.Timestamp(row['as_of']))}) against our "
+        f"{usd_bn(ours)} for the same years"
+    )
+
+
+def actual_history(headline: pd.DataFrame, purchases: pd.DataFrame) -> pd.DataFrame:
+    """Actual capex per year for the projection chart, no year left blank that data can fill.
+
+    ``headline`` and ``purchases`` are one-row-per-year capex series (``fiscal_year``,
+    ``capex_usd_bn``, ``source_id``) on the headline and purchases bases. A year between the
+    first and the last headline year with no headline figure takes its purchases figure, marked
+    by ``basis`` (``purchases_ppe``) so the chart draws it apart and never as headline. Returns
+    ``fiscal_year``, ``usd_bn`` (USD bn), ``source_id``, ``basis`` and ``basis_label``.
+    """
+    rows = headline.assign(basis=CAPEX_BASIS)
+    if not rows.empty:
+        first, last = int(rows["fiscal_year"].min()), int(rows["fiscal_year"].max())
+        gaps = purchases[
+            purchases["fiscal_year"].between(first, last)
+            & ~purchases["fiscal_year"].isin(rows["fiscal_year"])
+        ]
+        rows = pd.concat([rows, gaps.assign(basis="purchases_ppe")], ignore_index=True)
+    out = rows[["fiscal_year", "capex_usd_bn", "source_id", "basis"]].rename(
+        columns={"capex_usd_bn": "usd_bn"}
+    )
+    out["basis_label"] = out["basis"].map(CAPEX_BASIS_SHORT)
+    return out.sort_values("fiscal_year").reset_index(drop=True)
+
+
 def projection_chart(
     history: pd.DataFrame, ranges: pd.DataFrame, path: pd.DataFrame, threshold: float
 ) -> alt.LayerChart:
@@ -272,15 +333,20 @@ def projection_chart(
     drawn_years = [*history["fiscal_year"], *ranges["fiscal_year"], *path["fiscal_year"]]
     years = list(range(int(min(drawn_years)), int(max(drawn_years)) + 1))
     x_axis = alt.X("fiscal_year:O", title="Fiscal year", scale=alt.Scale(domain=years))
+    if "basis" not in history:
+        history = history.assign(basis=CAPEX_BASIS, basis_label=CAPEX_BASIS_SHORT[CAPEX_BASIS])
+    filled = bool((history["basis"] != CAPEX_BASIS).any())
     actual = (
         alt.Chart(history)
         .mark_bar(color=ACTUAL)
         .encode(
             x=x_axis,
             y=alt.Y("usd_bn:Q", title="Capital expenditures (USD bn)"),
+            opacity=alt.condition(alt.datum.basis == CAPEX_BASIS, alt.value(1.0), alt.value(0.45)),
             tooltip=[
                 alt.Tooltip("fiscal_year:O", title="Year"),
                 alt.Tooltip("usd_bn:Q", title="Actual (USD bn)", format=",.1f"),
+                alt.Tooltip("basis_label:N", title="Basis"),
                 alt.Tooltip("source_id:N", title="Source"),
             ],
         )
@@ -302,7 +368,7 @@ def projection_chart(
     )
     projected = (
         alt.Chart(path)
-        .mark_line(strokeDash=[6, 4], point=True, color=PROJECTED)
+        .mark_line(strokeDash=[6, 4], point=alt.OverlayMarkDef(color=PROJECTED), color=PROJECTED)
         .encode(
             x=x_axis,
             y="usd_bn:Q",
@@ -320,8 +386,13 @@ def projection_chart(
         title=alt.Title(
             "Where the spending is heading: our projection, not a forecast",
             subtitle=(
-                f"{colour_name(ACTUAL).capitalize()}: actual. "
-                f"{colour_name(GUIDED).capitalize()}: Meta's latest guidance. "
+                f"{colour_name(ACTUAL).capitalize()}: actual, headline basis"
+                + (
+                    "; pale: purchases basis, for a year with no headline figure. "
+                    if filled
+                    else ". "
+                )
+                + f"{colour_name(GUIDED).capitalize()}: Meta's latest guidance. "
                 f"{colour_name(PROJECTED).capitalize()} dashes: our scenario. "
                 f"{colour_name(GREYS[1]).capitalize()}: the article's threshold."
             ),

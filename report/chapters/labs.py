@@ -292,7 +292,9 @@ def tenures(
     A role a source gives no end for ends when its holder left Meta, where ``departures``
     dates it (:func:`left_meta`; that row's source in ``end_source_id``); a role whose holder
     left on a date no source gives is not counted as held (``state`` says so; its bar runs to
-    the edition date, and it has no length). Open roles run to the edition date. ``state`` is
+    the edition date, and it has no length). A role whose own end falls within 31 days of its
+    holder's departure ended with it (``state`` ``departure``, its own end and source kept).
+    Open roles run to the edition date. ``state`` is
     a key of :data:`ROLE_STATES`; ``ongoing`` is True only for open roles.
     """
     out = roles(leadership, sources).dropna(subset=["start"]).copy()
@@ -303,6 +305,14 @@ def tenures(
         if pd.isna(person["left_date"]):
             out.loc[held, "state"] = "left_undated"
             continue
+        # a role whose own end falls within a month of the day its holder left Meta ended with
+        # the departure (Ruoming Pang's role ends February 2026, the month he left for OpenAI)
+        ended = (
+            (out["person"] == person["person"])
+            & (out["state"] == "role")
+            & ((pd.to_datetime(out["end"]) - person["left_date"]).abs() <= pd.Timedelta(days=31))
+        )
+        out.loc[ended, "state"] = "departure"
         held &= out["start"] <= person["left_date"]
         out.loc[held, "end"] = person["left_date"]
         out.loc[held, "end_precision"] = person["date_precision"]

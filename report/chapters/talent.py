@@ -289,7 +289,8 @@ def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
 
     ``reports`` is ``compensation_reports`` (USD millions). The figure keeps its first report's
     ``subject``, ``period_years`` and ``note`` (the first row that states each, in file order
-    with denials last), the earliest ``reported_date``, every ``source_id`` (joined by ``;``)
+    with denials last), the earliest ``reported_date`` and the latest as ``last_reported`` (a
+    denial's date: what a figure's status is as of), every ``source_id`` (joined by ``;``)
     and the strongest ``status`` (:data:`PAY_STATUS_ORDER`); ``rows`` says how many rows it
     rests on. Raises ``ValueError`` naming the figure when its rows disagree on ``low_usd_m``
     or ``high_usd_m`` (two amounts are two figures).
@@ -309,12 +310,13 @@ def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
                     f"disagree on {end} ({amounts}); two amounts are two figures"
                 )
         first = rows.iloc[0].copy()
-        for field in ("period_years", "note", "reported_date"):
+        for field in ("period_years", "note"):
             stated = rows[field].dropna()
-            if field == "reported_date":
-                first[field] = stated.min() if not stated.empty else pd.NaT
-            elif not stated.empty:
+            if not stated.empty:
                 first[field] = stated.iloc[0]
+        dates = rows["reported_date"].dropna()
+        first["reported_date"] = dates.min() if not dates.empty else pd.NaT
+        first["last_reported"] = dates.max() if not dates.empty else pd.NaT
         statuses = set(rows["status"])
         first["status"] = next(s for s in PAY_STATUS_ORDER if s in statuses)
         first["source_id"] = "; ".join(dict.fromkeys(rows["source_id"]))
@@ -322,6 +324,7 @@ def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
         out.append(first)
     frame = pd.DataFrame(out).drop(columns=["_denial", "_order"]).sort_index().infer_objects()
     frame["reported_date"] = pd.to_datetime(frame["reported_date"])
+    frame["last_reported"] = pd.to_datetime(frame["last_reported"])
     return frame.reset_index(drop=True)
 
 

@@ -5,6 +5,7 @@ projections, counts of facts. Each test would have caught the fault the analyst 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -249,3 +250,37 @@ def test_no_table_cell_is_a_data_id_or_an_editors_note():
                     if re.fullmatch(_BARE_ID, text) or any(e in text for e in _EDITORS):
                         found.append(f"{path.name}: {text[:80]}")
     assert found == []
+
+
+def test_the_projection_chart_leaves_no_year_blank_that_the_data_can_fill(tables):
+    """2020-23 were blank on the conclusion's projection chart though the purchases basis holds
+    them (analyst, #26); a filled year is drawn apart and named, never as headline."""
+    capex, sources = tables["capex_annual"], tables["sources"]
+    headline = infra.capex_series(capex, "incl_finance_leases", sources)
+    purchases = infra.capex_series(capex, "purchases_ppe", sources)
+    history = con.actual_history(headline, purchases)
+    years = list(history["fiscal_year"])
+    assert years == list(range(min(years), max(years) + 1))  # no gap
+    filled = history[history["basis"] == "purchases_ppe"]
+    assert set(filled["fiscal_year"]).isdisjoint(headline["fiscal_year"])
+    assert not filled.empty and (filled["basis_label"] == "purchases basis").all()
+    spec = con.projection_chart(
+        history,
+        history.iloc[0:0].assign(low_usd_bn=[], high_usd_bn=[], given_date=[]),
+        history.iloc[0:0],
+        100.0,
+    ).to_dict()
+    assert "pale: purchases basis" in spec["title"]["subtitle"]
+
+
+def test_our_reality_labs_sum_is_set_beside_the_running_total_a_source_reports():
+    """The book's $88bn sum was never reconciled with the $83.6bn a source reports (#26)."""
+    sources = data.load("sources")
+    text = con.reported_total_text(
+        data.load("reality_labs_cumulative"), data.load("reality_labs"), sources
+    )
+    reported = re.search(r"running total of \$([\d.]+) billion since (\d{4})", text)
+    ours = re.search(r"against our \$([\d.]+) billion", text)
+    assert reported and ours
+    annual = facts.reality_labs_losses(data.load("reality_labs"), sources, int(reported[2]))
+    assert float(ours[1]) == pytest.approx(annual.value, abs=0.05)  # the same years, our sum

@@ -84,6 +84,22 @@ def test_a_person_who_left_meta_holds_no_open_role():
     assert text["by_departure"] == "one role, Bob's"
 
 
+def test_a_role_that_ends_the_month_its_holder_left_meta_ended_with_the_departure():
+    """Pang's role ended in February 2026, the month he left for OpenAI; the roster drew it as
+    an ordinary end (analyst, #26)."""
+    gone = departures(
+        person=["Bob", "Bob", "Eve", "Cy"],
+        left_date=pd.to_datetime([None, None, None, "2025-05-20"]),
+    )
+    held = labs.tenures(roster(), EDITION, gone, SOURCES).set_index("person")
+    cy = held.loc["Cy"]
+    assert cy["state"] == "departure" and cy["end"] == D("2025-05-01")  # its own end kept
+    far = gone.assign(left_date=pd.to_datetime([None, None, None, "2025-09-01"]))
+    assert labs.tenures(roster(), EDITION, far, SOURCES).set_index("person").loc["Cy", "state"] == (
+        "role"
+    )  # a role that ended months before its holder left did not end with the departure
+
+
 def test_without_departures_open_roles_stay_open():
     held = labs.tenures(roster(), EDITION).set_index("person")
     assert held.loc["Bob", "ongoing"] and held.loc["Bob", "until"] == EDITION

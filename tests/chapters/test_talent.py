@@ -64,6 +64,7 @@ def test_a_report_and_its_denial_are_one_pay_figure():
     assert tulloch["subject"] == "Tulloch (offer)"  # the report's words, not the denial's
     assert tulloch["period_years"] == 6  # the first row that states it
     assert tulloch["reported_date"] == D("2025-08-06")  # first reported
+    assert tulloch["last_reported"] == D("2025-10-12")  # denied: the status is as of then
     assert tulloch["source_id"] == "s3; s1; s2" and tulloch["rows"] == 3
     texts = talent.pay_texts(shown)
     assert texts["denied_count"] == "1" and texts["base"] == "2"

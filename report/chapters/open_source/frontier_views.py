@@ -88,13 +88,15 @@ def rank_text(row: pd.Series) -> str:
 def frontier_gap_text(row: pd.Series) -> str:
     """The landing page's figure, as a phrase.
 
-    ``6.3 points behind on the Artificial Analysis index (v4.1, re-scored 7 Aug 2026),
-    22 Aug 2026, seventh of the 9 labs read``: the reading's own day, not a bare month beside
-    the re-scoring date, and Meta's place by lab, so the distance to the leader does not hide
+    ``6.3 points behind on the Artificial Analysis index (v4.1), 22 Aug 2026, seventh of the 9
+    labs read``: the version without its re-scoring date (the chapter gives it), the reading's
+    own day, and Meta's place by lab, so the distance to the leader does not hide
     how many labs stand between.
     """
     when = short_date(row["snapshot_date"])
-    return f"{gap_text(row['gap'], row['unit'])} on {measure_text(row)}, {when}, {rank_text(row)}"
+    version = str(row["measure_version"]).split(",")[0]  # "v4.1, re-scored 7 Aug 2026" -> "v4.1"
+    measure = f"{MEASURE_WORDS[row['measure']]} ({version})"
+    return f"{gap_text(row['gap'], row['unit'])} on {measure}, {when}, {rank_text(row)}"
 
 
 def snapshot_sentence(row: pd.Series) -> str:
