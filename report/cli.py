@@ -14,7 +14,7 @@ from pathlib import Path
 from report import data, paths
 from report.build import lock, stop, toc
 from report.build import params as params_mod
-from report.build.execute import ExecutionError, is_full_disk
+from report.build.execute import ExecutionError, cell_timeout, is_full_disk
 from report.data.validation import DataError, format_problems
 from report.publish import book
 
@@ -167,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     stop.raise_on_sigterm()
     build_dir = paths.build_dir(getattr(args, "build_dir", None))
     try:
+        if args.command in ("build", "refresh"):
+            try:  # a bad limit is refused before anything runs, never silently off
+                cell_timeout()
+            except ValueError as exc:
+                raise params_mod.ParameterError(str(exc)) from exc
         if args.command == "validate":
             return _validate(args.data)
         if args.command == "params":

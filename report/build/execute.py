@@ -58,6 +58,8 @@ class Job:
     keep_failed: Path
     env: dict[str, str] = field(default_factory=dict)
     kernel: str = "python3"
+    #: Seconds one cell may run before the notebook fails (:func:`cell_timeout`).
+    timeout: int | None = None
 
 
 @dataclass
@@ -86,6 +88,28 @@ class Result:
         where = f", cell {self.cell}" if self.cell is not None else ""
         kept = f"\n    the executed notebook is kept at {self.kept}" if self.kept else ""
         return f"notebook {self.name!r} failed{where}: {self.error}{self.retry_note}{kept}"
+
+
+#: Environment variable: seconds one cell may run before its notebook fails (default 600).
+CELL_TIMEOUT_ENV = "REPORT_CELL_TIMEOUT"
+#: A chapter's slowest cell takes a few seconds; ten minutes means it hangs.
+DEFAULT_CELL_TIMEOUT = 600
+
+
+def cell_timeout(environ: dict[str, str] | None = None) -> int:
+    """Seconds a cell may run: ``REPORT_CELL_TIMEOUT`` (a whole number above 0) or 600.
+
+    Raises ``ValueError`` naming the variable when it is set to anything else, so a typo never
+    turns the limit off.
+    """
+    value = (os.environ if environ is None else environ).get(CELL_TIMEOUT_ENV, "").strip()
+    if not value:
+        return DEFAULT_CELL_TIMEOUT
+    if not value.isascii() or not value.isdigit() or int(value) <= 0:
+        raise ValueError(
+            f"{CELL_TIMEOUT_ENV}={value!r}: seconds a cell may run, a whole number above 0"
+        )
+    return int(value)
 
 
 def is_full_disk(exc: BaseException) -> bool:
@@ -232,6 +256,7 @@ def run(job: Job) -> Result:
                     kernel_name=job.kernel,
                     progress_bar=False,
                     log_output=False,
+                    execution_timeout=job.timeout or cell_timeout(),
                 )
                 break
             except PapermillExecutionError:

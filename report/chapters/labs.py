@@ -133,12 +133,37 @@ def launch_rows(
 ) -> pd.DataFrame:
     """:func:`launches` with what a reader's table shows beside each launch.
 
+    A Meta model in ``releases`` released after ``after`` that no event's title names (a FAIR
+    research model, say) is added as a launch of its own (``event_id`` ``release:<model>``),
+    so the table lists every release in our sources, not only those the events record.
+
     Adds ``weights`` (a model release's weights, from its preferred ``model_releases`` row via
     :func:`release_named` and :func:`openness`: ``closed``, ``open`` or ``not stated in our
     sources``; empty for a product) and ``source`` (the publishers of the row's sources, from
     ``sources``). The row's ``note`` is the data's remark for auditors and is not shown.
     """
     rows = launches(events, after)
+    named = {release_named(t, releases) for t in rows["title"]}
+    meta = releases[
+        (releases["developer"] == "Meta")
+        & (releases["date"] > after)
+        & ~releases["model"].isin(named)
+        & (releases["status"] == "released")
+    ]
+    if not meta.empty:  # a release no lab event names (a FAIR model) is a launch too
+        extra = preferred(meta, ["model"], sources)
+        extra = pd.DataFrame(
+            {
+                "event_id": "release:" + extra["model"],
+                "date": extra["date"],
+                "date_precision": extra["date_precision"],
+                "type": "model_release",
+                "title": extra["model"] + " released",
+                "source_id": extra["source_id"],
+            }
+        )
+        events = pd.concat([rows.drop(columns=["when"]), extra], ignore_index=True)
+        rows = launches(events, after)
     publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
     rows["weights"] = [
         WEIGHTS_WORDS[openness(releases, release_named(t, releases), sources)]

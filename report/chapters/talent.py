@@ -462,9 +462,10 @@ def pay_chart(rows: pd.DataFrame) -> alt.LayerChart:
         width="container",
         height=max(220, 22 * len(rows)),
         title=alt.Title(
-            "Reported pay: Meta's offers beside other labs' pay",
+            "Reported pay: Meta's recruits beside other labs' pay",
             subtitle=[
-                "Circles: Meta's offers (multi-year totals as reported); squares: pay at other labs.",
+                "Circles: pay reported for Meta's recruits (multi-year totals as reported); "
+                "squares: pay at other labs.",
                 "Periods differ (see tooltips). "
                 f"{colour_name(STATUS_COLOURS[3]).capitalize()}: denied by the company or the person.",
             ],
@@ -557,7 +558,7 @@ def pay_texts(shown: pd.DataFrame) -> dict[str, str]:
 
     ``shown`` comes from :func:`pay_ranges`. Returns ``denied`` (a share with its base,
     :func:`share_text`), ``denied_count`` and ``base`` (Meta's figures drawn), ``confirmed``
-    (how many Meta confirmed, in words: ``none of the 17 figures about Meta's offers was confirmed by Meta``)
+    (how many Meta confirmed, in words: ``none of the 15 pay figures reported for Meta's recruits was confirmed by Meta``)
     and ``periods`` (how many of Meta's and of the other labs' figures cover more than a year,
     one year, or no stated period).
     """
@@ -566,7 +567,7 @@ def pay_texts(shown: pd.DataFrame) -> dict[str, str]:
     denied = int((meta["status"] == "denied").sum())
     confirmed = int((meta["status"] == "company_statement").sum())
     base = len(meta)
-    about = "figures about Meta's offers"
+    about = "pay figures reported for Meta's recruits"
     confirmed_text = (
         f"none of the {base} {about} was confirmed by Meta"
         if confirmed == 0

@@ -55,3 +55,29 @@ def test_stderr_never_reaches_a_page_and_goes_to_the_log(tmp_path):
     assert not any("DELIM" in t for t in texts)
     log = (tmp_path / "failed" / "noisy.log").read_text()
     assert "DELIM not in msg_list" in log
+
+
+def test_a_hanging_cell_fails_its_notebook_after_the_cell_timeout(tmp_path):
+    src = notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(8)")
+    [result] = execute.run_all([job(tmp_path, src, timeout=2)], workers=1)
+    assert not result.ok
+    assert "Timeout" in (result.error or "") and "2 seconds" in result.error
+
+
+def test_the_cell_timeout_is_read_from_its_variable_and_never_turned_off_by_a_typo():
+    import pytest
+
+    assert execute.cell_timeout({}) == execute.DEFAULT_CELL_TIMEOUT == 600
+    assert execute.cell_timeout({"REPORT_CELL_TIMEOUT": " 30 "}) == 30
+    for bad in ("0", "-5", "1.5", "ten", "٣"):
+        with pytest.raises(ValueError, match="REPORT_CELL_TIMEOUT"):
+            execute.cell_timeout({"REPORT_CELL_TIMEOUT": bad})
+
+
+def test_a_bad_cell_timeout_is_refused_before_anything_runs(monkeypatch, capsys):
+    from report import cli
+
+    monkeypatch.setenv("REPORT_CELL_TIMEOUT", "ten")
+    assert cli.main(["build", "--dry-run"]) == cli.EXIT_PARAMS
+    err = capsys.readouterr().err
+    assert "REPORT_CELL_TIMEOUT='ten'" in err and "Nothing was executed" in err

@@ -284,3 +284,49 @@ def test_our_reality_labs_sum_is_set_beside_the_running_total_a_source_reports()
     assert reported and ours
     annual = facts.reality_labs_losses(data.load("reality_labs"), sources, int(reported[2]))
     assert float(ours[1]) == pytest.approx(annual.value, abs=0.05)  # the same years, our sum
+
+
+def test_buybacks_are_repurchases_not_a_total_that_adds_share_settlement_taxes(tables):
+    """2025 buybacks were a data site's $44.6bn that adds taxes on net share settlement, so
+    'payouts exceeded free cash flow' held on the wrong figure (second analyst, #26)."""
+    cash, sources = tables["cash_flow"], tables["sources"]
+    purchases = infra.capex_series(tables["capex_annual"], "purchases_ppe", sources)
+    bridge = infra.annual_bridge(cash, purchases, sources)
+    row = bridge[(bridge.fiscal_year == 2025) & (bridge.step == "Share buybacks")].iloc[0]
+    quarters = cash[(cash.metric == "buybacks") & cash.period.str.startswith("2025Q")]
+    assert row["status"] == "our arithmetic" and row["definition"] == "sum of the four quarters"
+    assert -row["usd_bn"] == pytest.approx(quarters["value_usd_bn"].sum())
+    full_year = cash[(cash.metric == "buybacks") & (cash.period == "FY2025")]
+    assert full_year["disputed"].fillna(False).all()  # kept, marked, not drawn
+    # a year whose full-year figure is undisputed keeps it
+    y2024 = bridge[(bridge.fiscal_year == 2024) & (bridge.step == "Share buybacks")].iloc[0]
+    assert y2024["status"] == "reported"
+
+
+def test_no_glued_sentence_carries_a_data_code():
+    """'5 GW (aws trainium capacity, plan)' was glued from a metric code (second analyst, #26).
+
+    A glued value names no snake_case code, unless it names one of the notebook's parameters
+    (a reader can set those by name).
+    """
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        params = "".join(
+            "".join(c["source"])
+            for c in nb["cells"]
+            if "parameters" in c.get("metadata", {}).get("tags", [])
+        )
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                value = "".join(
+                    out.get("data", {}).get("application/papermill.record/text/plain", [])
+                )
+                for code in re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", value):
+                    if code not in params:
+                        found.append(f"{path.name}: {code} in {value[:80]}")
+    assert found == []

@@ -220,9 +220,13 @@ def test_a_launch_shows_its_models_weights_and_its_source_not_the_auditors_note(
     )
     releases = pd.DataFrame(
         {
-            "model": ["Muse Spark", "Muse Spark"],
-            "open_weights": [False, None],
-            "source_id": ["s2", "s1"],
+            "developer": ["Meta", "Meta", "Meta"],
+            "model": ["Muse Spark", "Muse Spark", "CWM 32B"],
+            "date": pd.to_datetime(["2026-04-08", "2026-04-08", "2025-09-01"]),
+            "date_precision": ["day", "day", "month"],
+            "open_weights": [False, None, True],
+            "status": ["released"] * 3,
+            "source_id": ["s2", "s1", "s1"],
         }
     )
     sources = pd.DataFrame(
@@ -234,6 +238,9 @@ def test_a_launch_shows_its_models_weights_and_its_source_not_the_auditors_note(
         }
     )
     out = labs.launch_rows(events, pd.Timestamp("2025-06-30"), releases, sources)
+    # a release no event names (CWM) is a launch of its own, first by date
+    assert out["title"].tolist()[0] == "CWM 32B released" and out["weights"].iloc[0] == "open"
+    out = out.iloc[1:]
     # the news row does not say; the note says closed: the weights come from the note
     assert out["weights"].tolist() == ["closed", "not stated in our sources", ""]  # 1.1 ≠ Spark
     assert out["source"].tolist() == ["Axios", "NYU Shanghai RITS", "Axios; NYU Shanghai RITS"]

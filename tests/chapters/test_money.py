@@ -281,7 +281,10 @@ def test_annual_bridge_matches_the_data():
     for row in bridge.itertuples():
         if row.step in metrics:
             metric, sign = metrics[row.step]
-            if (row.fiscal_year, metric) in best.index:
+            if row.status == "our arithmetic":  # a disputed full year gave way to its quarters
+                assert row.step == "Share buybacks" and row.definition == "sum of the four quarters"
+                assert bool(best.loc[(row.fiscal_year, metric), "disputed"])
+            elif (row.fiscal_year, metric) in best.index:
                 assert row.usd_bn == sign * best.loc[(row.fiscal_year, metric), "value_usd_bn"]
             else:
                 assert pd.isna(row.usd_bn) and row.status == "not stated"
@@ -491,6 +494,9 @@ def test_every_stated_compute_figure_is_labelled_in_words():
         assert "_" not in label and "((" not in label and "))" not in label, label
         assert label[:1].isupper(), label
     assert set(plans["metric"]) <= set(infra.PLAN_METRIC_WORDS)  # every metric has its words
+    # the sentence beside the chart names each lab's largest figure in the same words
+    assert infra.largest_plan_text(gw, "Anthropic").endswith("(AWS Trainium capacity, plan)")
+    assert "_" not in infra.largest_plan_text(gw, "OpenAI")
 
 
 def test_the_ranking_year_says_who_lacks_the_next_year():
@@ -577,3 +583,32 @@ def test_a_campus_target_is_shown_with_its_newest_status_check():
         "the latest status check in our sources, from Tracker Co, reads: slipped eight months"
     )
     assert infra.status_check_text(campuses, "H", sources) == ""
+
+
+def test_the_split_year_rule_is_shown_with_what_it_decides():
+    """Microsoft's six-and-six year is placed in the year it ends; placed in the year it starts,
+    Meta's 2025 capex rank would change, and the page says so (second analyst, #26)."""
+    assert infra.calendar_year(pd.Timestamp("2026-06-30")) == 2026
+    assert infra.calendar_year(pd.Timestamp("2026-06-30"), split="start") == 2025
+    assert infra.calendar_year(pd.Timestamp("2026-05-31"), split="start") == 2025  # Oracle: 7+5
+    assert infra.calendar_year(pd.Timestamp("2025-12-31"), split="start") == 2025
+    table = pd.DataFrame(
+        {
+            "company": ["Meta", "Microsoft", "Microsoft", "Alphabet"],
+            "fiscal_year": [2025, 2025, 2026, 2025],
+            "fiscal_year_end": pd.to_datetime(
+                ["2025-12-31", "2025-06-30", "2026-06-30", "2025-12-31"]
+            ),
+            "capex_usd_bn": [69.7, 64.6, 115.9, 91.4],
+            "revenue_usd_bn": [201.0, 281.7, None, 402.8],
+        }
+    )
+    end = table.assign(year=table["fiscal_year_end"].map(infra.calendar_year))
+    start = table.assign(
+        year=table["fiscal_year_end"].map(lambda e: infra.calendar_year(e, "start"))
+    )
+    assert infra.split_year_text(end, start, 2025) == (
+        "placed in the year it starts, Microsoft's fiscal 2026 capex ($115.9 billion) would "
+        "fall in 2025 and Meta would rank third of 3 on capex"
+    )
+    assert infra.split_year_text(end, end, 2025) == ""

@@ -69,7 +69,9 @@ def test_a_report_and_its_denial_are_one_pay_figure():
     texts = talent.pay_texts(shown)
     assert texts["denied_count"] == "1" and texts["base"] == "2"
     assert texts["denied"] == "1 of the 2 (50%)"
-    assert texts["confirmed"] == "none of the 2 figures about Meta's offers was confirmed by Meta"
+    assert texts["confirmed"] == (
+        "none of the 2 pay figures reported for Meta's recruits was confirmed by Meta"
+    )
     assert texts["periods"] == (
         "of Meta's 2, 2 cover more than a year, 0 a single year and 0 no stated period; "
         "of the other labs' 1, 0 cover more than a year, 1 a single year and 0 no stated period"
@@ -219,7 +221,7 @@ def test_denial_count_equals_the_pay_figures_drawn(glued):
     denied = [r for r in meta if r["status_label"] == talent.STATUS_LABELS["denied"]]
     assert int(glued["denials"]) == len(denied)
     assert glued["denied_share"].startswith(f"{len(denied)} of the {len(meta)} ")
-    assert f"of the {len(meta)} figures" in glued["pay_confirmed"]
+    assert f"of the {len(meta)} pay figures" in glued["pay_confirmed"]
 
 
 def test_every_year_the_hires_chart_draws_is_in_the_text(glued):

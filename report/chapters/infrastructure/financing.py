@@ -271,6 +271,29 @@ _ANNUAL_METRICS = {
 NOT_STATED = "not stated"
 
 
+def _four_quarters(
+    cash_flow: pd.DataFrame, year: int, metric: str, sources: pd.DataFrame
+) -> tuple[float, str, str, str] | None:
+    """The sum of a metric over the four quarters of ``year`` (USD bn), or None.
+
+    None when a quarter is missing; else ``(value, "our arithmetic", words, source ids)`` for
+    :func:`annual_bridge`.
+    """
+    quarters = [f"{year}Q{q}" for q in range(1, 5)]
+    rows = cash_flow[(cash_flow["metric"] == metric) & cash_flow["period"].isin(quarters)]
+    if rows.empty:
+        return None
+    best = preferred(rows, ["period"], sources)
+    if sorted(best["period"]) != quarters:
+        return None
+    return (
+        float(best["value_usd_bn"].sum()),
+        "our arithmetic",
+        "sum of the four quarters",
+        ";".join(best.sort_values("period")["source_id"]),
+    )
+
+
 def annual_bridge(
     cash_flow: pd.DataFrame,
     purchases: pd.DataFrame,
@@ -292,7 +315,10 @@ def annual_bridge(
     Free cash flow is on Meta's definition only (:data:`report.data.bases.FCF_DEFINITION`): the
     reported figure where a source states it on that definition, otherwise operating cash flow
     less purchases and finance-lease principal when all three are stated, otherwise not stated
-    (a figure on another definition never stands in). The change in cash needs the year-end balance of the year and the year
+    (a figure on another definition never stands in). Share buybacks are the full-year figure,
+    or, where none is stated or it is marked ``disputed`` (a total that adds the taxes paid on
+    net share settlement), the sum of the four quarters when all four are stated (our
+    arithmetic). The change in cash needs the year-end balance of the year and the year
     before; otherwise it is not stated. Amounts are flows of the year from the cash-flow
     statement only: off-balance-sheet financing never enters (see ``off_balance_items``).
     """
@@ -325,6 +351,13 @@ def annual_bridge(
                     else ("" if pd.isna(row.get("note")) else str(row.get("note")))
                 )
                 values[step] = (float(row["value_usd_bn"]), "reported", note, row["source_id"])
+        row = got(year, "buybacks")
+        if row is None or bool(pd.notna(row.get("disputed")) and row.get("disputed")):
+            # a full-year figure on another definition (one that adds the taxes paid on net
+            # share settlement) gives way to the four quarters' repurchases, summed
+            summed = _four_quarters(cash_flow, year, "buybacks", sources)
+            if summed is not None:
+                values["Share buybacks"] = summed
         if year in buys.index:
             values[BRIDGE_STEPS[1]] = (
                 float(buys.loc[year, "capex_usd_bn"]),

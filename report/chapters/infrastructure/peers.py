@@ -2,6 +2,10 @@
 
 Meta's capex and capex intensity beside Microsoft, Alphabet, Amazon and Oracle, with their
 fiscal years aligned as a parameter says.
+
+Over 400 lines because peers are compared two ways (spending and stated compute), each with its
+alignment rule and what that rule decides (the split-year sensitivity), its ranking year and
+the words for every stated figure.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from report.data.sourcing import preferred
-from report.show.figures import and_list, readable_code
+from report.show.figures import and_list, ordinal, readable_code
 
 #: How fiscal years are placed on the time axis (the ``peer_alignment`` parameter).
 ALIGNMENTS = ("calendar", "fiscal")
@@ -28,16 +32,19 @@ def check_alignment(alignment: str, parameter: str = "peer_alignment") -> str:
     return alignment
 
 
-def calendar_year(fiscal_year_end: pd.Timestamp) -> int:
+def calendar_year(fiscal_year_end: pd.Timestamp, split: str = "end") -> int:
     """The calendar year holding most of the twelve months that end on ``fiscal_year_end``.
 
     A year ending 31 December is its own year; one ending 31 May (Oracle) has seven of its
     months in the previous calendar year, so it is placed there; one ending 30 June
-    (Microsoft) is split six and six and is placed in the year it ends.
+    (Microsoft) is split six and six and is placed in the year it ends (``split="end"``, the
+    book's rule) or the year it starts (``split="start"``, to show what the rule decides).
     """
     end = pd.Timestamp(fiscal_year_end)
     months_in_end_year = end.month
-    return end.year if months_in_end_year >= 6 else end.year - 1
+    if months_in_end_year == 6:
+        return end.year if split == "end" else end.year - 1
+    return end.year if months_in_end_year > 6 else end.year - 1
 
 
 def peer_table(
@@ -46,6 +53,7 @@ def peer_table(
     meta_revenue: pd.DataFrame,
     sources: pd.DataFrame,
     alignment: str,
+    split: str = "end",
 ) -> pd.DataFrame:
     """Capex (purchases of property and equipment) and revenue per company and year, USD bn.
 
@@ -53,7 +61,8 @@ def peer_table(
     ``source_id``), ``meta_revenue`` its preferred annual revenue. Peers' rows come from
     ``peer_financials`` on the purchases basis only, so every company is measured alike.
     ``year`` is the fiscal year label (``alignment="fiscal"``) or the calendar year holding
-    most of the fiscal year (``"calendar"``, see :func:`calendar_year`). Columns: company,
+    most of the fiscal year (``"calendar"``, see :func:`calendar_year`; ``split`` places a
+    year split six and six). Columns: company,
     fiscal_year, fiscal_year_end, year, capex_usd_bn, revenue_usd_bn, intensity,
     source_id (capex and revenue sources joined by ';').
     """
@@ -85,7 +94,9 @@ def peer_table(
     out = pd.concat([wide, meta], ignore_index=True)
     out["fiscal_year"] = out["fiscal_year"].astype(int)
     out["year"] = (
-        out["fiscal_year"] if alignment == "fiscal" else out["fiscal_year_end"].map(calendar_year)
+        out["fiscal_year"]
+        if alignment == "fiscal"
+        else out["fiscal_year_end"].map(lambda end: calendar_year(end, split))
     )
     out["intensity"] = out["capex_usd_bn"] / out["revenue_usd_bn"]
     cols = [
@@ -112,6 +123,42 @@ def ranks(table: pd.DataFrame, year: int) -> pd.DataFrame:
     out["intensity_rank"] = out["intensity"].rank(ascending=False, method="min").astype(int)
     out["of"] = len(out)
     return out.sort_values("capex_rank").reset_index(drop=True)
+
+
+def split_year_text(table_end: pd.DataFrame, table_start: pd.DataFrame, year: int) -> str:
+    """What placing a six-and-six fiscal year in the year it starts would change, in words.
+
+    ``table_end`` and ``table_start`` are :func:`peer_table` with ``split="end"`` (the book's
+    rule) and ``split="start"``. Meta's capex rank in ``year`` is compared among the companies
+    with a capex figure that year (capex needs no revenue). Returns ``""`` when the rule moves
+    nothing, else ``placed in the year it starts, Microsoft's fiscal 2026 capex ($115.9
+    billion) would fall in 2025 and Meta would rank fourth of 5 on capex``.
+    """
+
+    def capex_rank(table: pd.DataFrame) -> tuple[int, int]:
+        one = table[table["year"] == year].dropna(subset=["capex_usd_bn"])
+        rank = one["capex_usd_bn"].rank(ascending=False, method="min")
+        return int(rank[one["company"] == "Meta"].iloc[0]), len(one)
+
+    keys = ["company", "fiscal_year"]
+    moved = table_start.merge(table_end[[*keys, "year"]], on=keys, suffixes=("", "_end"))
+    moved = moved[(moved["year"] != moved["year_end"]) & (moved["year"] == year)]
+    moved = moved.dropna(subset=["capex_usd_bn"])
+    if moved.empty or "Meta" not in set(table_start.loc[table_start["year"] == year, "company"]):
+        return ""
+    (before, _), (after, of) = capex_rank(table_end), capex_rank(table_start)
+    which = and_list(
+        [
+            f"{r.company}'s fiscal {r.fiscal_year} capex (${r.capex_usd_bn:,.1f} billion)"
+            for r in moved.itertuples()
+        ]
+    )
+    outcome = (
+        f"Meta would rank {ordinal(after)} of {of} on capex"
+        if after != before
+        else f"Meta would still rank {ordinal(after)} of {of} on capex"
+    )
+    return f"placed in the year it starts, {which} would fall in {year} and {outcome}"
 
 
 def latest_common_year(table: pd.DataFrame) -> int:
@@ -307,6 +354,24 @@ def compute_plan_rows(plans: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
         }
     )
     return gw.reset_index(drop=True), acc.reset_index(drop=True), missing
+
+
+def largest_plan_text(gw: pd.DataFrame, family: str) -> str:
+    """A lab's largest stated gigawatt figure in words: ``30 GW (total compute commitments, plan)``.
+
+    ``gw`` is :func:`compute_plan_rows`'s gigawatt frame; the metric and status are said in a
+    reader's words (:data:`PLAN_METRIC_WORDS`, :data:`PLAN_STATUS_LABELS`). Raises ``KeyError``
+    naming the family when it states no gigawatt figure.
+    """
+    rows = gw[gw["family"] == family]
+    if rows.empty:
+        raise KeyError(f"no gigawatt figure for {family!r} in compute_plans")
+    top = rows.sort_values("value").iloc[-1]
+    words = PLAN_METRIC_WORDS.get(top["metric"]) or readable_code(top["metric"])
+    status = PLAN_STATUS_LABELS.get(top["status"], readable_code(top["status"]))
+    if not words[1:2].isupper():  # "Total compute ..." -> "total ...", "AWS ..." stays
+        words = words[:1].lower() + words[1:]
+    return f"{top['value']:g} GW ({words}, {status.lower()})"
 
 
 #: Reader-facing words for the status of a stated compute figure (compute_plans.status).
