@@ -15,6 +15,9 @@ loading, folds, chart tabs, glue dependencies, take-away files) must be register
 - ships every chart's take-away files (``_static/charts/``, made by ``report.publish.takeaway``)
   and the print edition (``report.publish.pdf``, made by ``python -m report pdf``) when it exists;
   ``_static/report-print.js`` tells the pages whether it does.
+- shows a section's tagged sub-sections (cell tag ``report-tab``) as one set of tabs, each
+  labelled with its sub-section's title and holding its prose and charts;
+  ``_static/report-tabs.js`` opens the tab a link points into;
 - puts the reader first: a chapter's collapsed "How this chapter was run" note moves below its
   key figures, its key figures link to the chapter's list of sources, and that list is
   labelled ``<chapter>-sources`` for links from other pages;
@@ -271,6 +274,7 @@ def _builder_inited(app: Any) -> None:
     app.add_js_file("report-takeaway.js", priority=404, loading_method="defer")
     app.add_js_file("report-tables.js", priority=405, loading_method="defer")
     app.add_js_file("report-search.js", priority=406, loading_method="defer")
+    app.add_js_file("report-tabs.js", priority=407, loading_method="defer")
     app.add_css_file("report.css")
     app.add_css_file("report-takeaway.css")
 
@@ -381,6 +385,7 @@ def _doctree_read(app: Any, doctree: Any) -> None:
     reader_first(doctree)
     chart_tabs(doctree)
     phone_contents(doctree)
+    section_tabs(doctree)
     _label_sources(app, doctree)
 
 
@@ -576,6 +581,73 @@ def chart_tabs(doctree: Any) -> None:
                     "tab-item", classes=["sd-tab-item"], children=[label, content]
                 )
                 tab_set.append(item)
+
+
+#: The cell tag that makes a sub-section one tab of its section's tab set.
+TAB_TAG = "report-tab"
+
+
+def _tabbed(node: Any) -> bool:
+    """Whether ``node`` is a sub-section one of whose own cells carries :data:`TAB_TAG`."""
+    from docutils import nodes
+
+    def own(cell: Any) -> bool:  # the cell's nearest section is ``node`` (tabs may wrap it)
+        parent = cell.parent
+        while parent is not None and not isinstance(parent, nodes.section):
+            parent = parent.parent
+        return parent is node
+
+    return isinstance(node, nodes.section) and any(
+        f"tag_{TAB_TAG}" in c.get("classes", []) and own(c) for c in node.findall(nodes.container)
+    )
+
+
+def section_tabs(doctree: Any) -> None:
+    """Show consecutive tagged sub-sections of a section as one set of tabs.
+
+    A sub-section one of whose cells is tagged ``report-tab`` in the notebook becomes a tab:
+    its label is the sub-section's title and its body is the whole sub-section (its prose,
+    charts, tables and captions), so every chart stays under the words that describe it.
+    Two or more such sub-sections in a row form one tab set, in the notebook's order; a lone
+    one stays a plain sub-section. The sub-section keeps its heading (visually hidden, for
+    screen readers and the print edition, which shows every tab); its anchor moves to the
+    tab's label, which is always on screen, so the contents (collected before this runs, so
+    they still list every sub-section) and links land on it and ``report-tabs.js`` opens it.
+    """
+    from docutils import nodes
+    from sphinx_design.shared import create_component
+
+    for parent in list(doctree.findall(nodes.section)):
+        groups: list[list[Any]] = []
+        run: list[Any] = []
+        for child in list(parent.children):
+            if _tabbed(child):
+                run.append(child)
+                continue
+            if run:
+                groups.append(run)
+            run = []
+        if run:
+            groups.append(run)
+        for group in groups:
+            if len(group) < 2:
+                continue
+            tab_set = create_component("tab-set", classes=["sd-tab-set", "report-section-tabs"])
+            parent.insert(parent.index(group[0]), tab_set)
+            for section in group:
+                parent.remove(section)
+                title = section[0].astext()
+                label = nodes.rubric(title, nodes.Text(title), classes=["sd-tab-label"])
+                # Sphinx numbers sections by their first id: the section keeps one.
+                label["ids"] = list(section["ids"])
+                section["ids"] = [f"{section['ids'][0]}-tab"]
+                section["classes"].append("report-tab-section")
+                content = create_component(
+                    "tab-content", classes=["sd-tab-content"], children=[section]
+                )
+                tab_set.append(
+                    create_component("tab-item", classes=["sd-tab-item"], children=[label, content])
+                )
 
 
 class VegaLiteInBook:
