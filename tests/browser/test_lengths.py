@@ -247,3 +247,27 @@ def test_a_link_to_a_sub_section_opens_its_tab(browser, served):
         "() => !!document.querySelector('label#year-by-year + .sd-tab-content').offsetParent"
     )
     page.close()
+
+
+def test_the_cash_bridge_shows_one_step_alone_in_wide_bars(browser, served):
+    """Eight steps a year draw bars a few pixels wide; the chart's menu shows one step alone."""
+    page, _ = _open(browser, f"{served}/chapters/infrastructure.html#year-by-year", 390, 844)
+    page.evaluate("() => window.reportCharts.drawAll()")
+    page.wait_for_function(DRAWN, timeout=30_000)
+    figure = page.locator("label#year-by-year + .sd-tab-content figure.report-figure").first
+    bars = "f => [...f.querySelectorAll('.mark-rect path')].map(p => p.getBBox().width)"
+    every = figure.evaluate(bars)
+    figure.locator("select").select_option(label="Free cash flow")
+    page.wait_for_function(
+        "() => document.querySelector('label#year-by-year + .sd-tab-content .mark-rect')"
+        ".querySelectorAll('path').length < 10"
+    )
+    one = figure.evaluate(bars)
+    box = figure.evaluate(
+        "f => [f.getBoundingClientRect().right, f.querySelector('select')"
+        ".getBoundingClientRect().right]"
+    )
+    page.close()
+    assert len(every) > 4 * len(one) > 0, (len(every), len(one))
+    assert min(one) > 3 * max(every), (one, every)
+    assert box[1] <= box[0] + 1, "the menu runs past its chart"
