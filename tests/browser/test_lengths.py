@@ -271,3 +271,23 @@ def test_the_cash_bridge_shows_one_step_alone_in_wide_bars(browser, served):
     assert len(every) > 4 * len(one) > 0, (len(every), len(one))
     assert min(one) > 3 * max(every), (one, every)
     assert box[1] <= box[0] + 1, "the menu runs past its chart"
+
+
+def test_pay_chart_labels_wrap_on_a_phone_and_stay_distinct(browser, served):
+    """At 390 px the pay chart's long labels wrap (up to three lines) instead of being cut to
+    identical stubs: every report keeps a label of its own, and none overlaps the next."""
+    page, _ = _open(browser, f"{served}/chapters/talent.html", 390, 844)
+    _draw_all(page)
+    labels = page.eval_on_selector_all(
+        "div.report-chart[id^='chart-reported-pay'] .role-axis[aria-label^='Y-axis']"
+        " .role-axis-label text",
+        "els => els.map(e => [e.textContent, e.querySelectorAll('tspan').length,"
+        " e.getBoundingClientRect().top, e.getBoundingClientRect().bottom])",
+    )
+    page.close()
+    assert len(labels) > 10
+    texts = [t for t, *_ in labels]
+    assert len(set(texts)) == len(texts), texts
+    assert any(lines > 1 for _, lines, *_ in labels), "no label wrapped"
+    boxes = sorted((top, bottom) for *_, top, bottom in labels)
+    assert all(b[0] >= a[1] - 1 for a, b in zip(boxes, boxes[1:], strict=False)), boxes
