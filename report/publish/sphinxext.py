@@ -8,6 +8,10 @@ loading, folds, chart tabs, glue dependencies, take-away files) must be register
   made from vl-convert's bundle at the versions Altair expects, wrapped in a function
   scope (its top-level ``const`` names clash with Sphinx's ``doctools.js`` otherwise);
 - adds the report's chart and table scripts and its stylesheet;
+- gives every page one stylesheet, ``_static/report-book.css``: every sheet of the theme,
+  Sphinx and the extensions in the pages' order, without the rules nothing in the book can
+  match (:mod:`report.publish.css`; the theme's own is 397 KB, mostly unused), written when
+  the build finishes: one small request before the first paint instead of twelve;
 - drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page even with thebe
   off: they name an unpkg.com address and declare ``THEBE_JS_URL`` twice (a console error);
 - makes a page that pastes glue from another notebook depend on that notebook, so an
@@ -206,7 +210,21 @@ def _templates(cache: Path) -> Path:
         for line in macros.splitlines()
         if "fontawesome.js" not in line and 'rel="preload"' not in line
     ]
-    _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    # The theme's two stylesheets (theme.css only @imports basic.css: a request chain) give
+    # way to the book's one combined stylesheet (written when the build finishes).
+    sheets = re.compile(
+        r'<link href="\{\{ pathto\(\'_static/styles/theme\.css\', 1\) \}\}[^"]*" rel="stylesheet" />\s*'
+        r'<link href="\{\{ pathto\(\'_static/styles/pydata-sphinx-theme\.css\', 1\) \}\}[^"]*" rel="stylesheet" />'
+    )
+    text, count = sheets.subn(
+        f"<link href=\"{{{{ pathto('_static/{BOOK_CSS}', 1) }}}}?v={{{{ report_css_version }}}}\" "
+        'rel="stylesheet" />',
+        text,
+    )
+    if count != 1:
+        raise RuntimeError("the theme's stylesheet links changed; review webpack-macros.html")
+    _write_if_changed(folder / "static" / "webpack-macros.html", text)
     # Same name, earlier folder: the book theme extends "pydata_sphinx_theme/layout.html".
     _write_if_changed(folder / "pydata_sphinx_theme" / "layout.html", layout_template())
     # The theme puts its components folder on the template path: same name, earlier folder.
@@ -279,6 +297,43 @@ def _builder_inited(app: Any) -> None:
     app.add_css_file("report-takeaway.css")
 
 
+#: The book's one stylesheet: every stylesheet of the theme, Sphinx and the extensions, in
+#: the order the pages listed them, without the rules nothing in the book can match
+#: (:mod:`report.publish.css`). One small request instead of twelve before the first paint.
+BOOK_CSS = "report-book.css"
+#: The theme's stylesheets, first (``theme.css`` is only an ``@import`` of ``basic.css``).
+THEME_CSS = ("_static/basic.css", "_static/styles/pydata-sphinx-theme.css")
+
+
+def _priority(sheet: Any) -> int:
+    return getattr(sheet, "priority", 500)
+
+
+def _write_book_css(app: Any, exception: Exception | None) -> None:
+    """Write ``_static/report-book.css`` from the built pages and the stylesheets they listed.
+
+    A sheet's ``url()`` addresses stay right: every sheet lives in ``_static/`` or below, and
+    the only relative one (``basic.css``'s ``file.png``) is in ``_static/`` itself.
+    """
+    from report.publish import css
+
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    order = getattr(app.builder, "report_css_order", None) or [
+        *THEME_CSS,
+        *[c.filename for c in sorted(app.builder._css_files, key=_priority)],
+    ]
+    used = css.book_words(out)
+    parts = []
+    for name in order:
+        path = out / name.split("?")[0]
+        if not path.is_file():
+            raise RuntimeError(f"stylesheet {name} listed by the pages is missing from {out}")
+        parts.append(f"/* {name} */\n" + css.purge(path.read_text(encoding="utf-8"), used))
+    (out / "_static" / BOOK_CSS).write_text("".join(parts), encoding="utf-8")
+
+
 #: Scripts that stay synchronous: inline scripts of the page read what they define.
 SYNC_SCRIPTS = ("documentation_options.js", "report-icons.js")
 
@@ -316,6 +371,18 @@ _TAKEAWAY_HREF = re.compile(r'href="(?:\.\./)*_static/charts/')
 
 
 def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
+    sheets = context.get("css_files")
+    if sheets is not None:
+        names = [str(getattr(c, "filename", c)) for c in sorted(sheets, key=_priority)]
+        order = getattr(app.builder, "report_css_order", None)
+        if order is None:
+            order = app.builder.report_css_order = [*THEME_CSS, *names]
+        elif order[len(THEME_CSS) :] != names:
+            raise RuntimeError(f"{pagename} has stylesheets of its own ({names}); combine them too")
+        context["css_files"] = []
+        # the sheets' own versions (Sphinx's ?v= digests) name the combined one's
+        digest = hashlib.sha1("|".join(order).encode()).hexdigest()[:8]
+        context["report_css_version"] = digest
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [deferred(s) for s in scripts if not _is_thebe(s)]
@@ -715,4 +782,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _doctree_read)
     app.connect("build-finished", _copy_data)
     app.connect("build-finished", _copy_takeaway)
+    app.connect("build-finished", _write_book_css)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
