@@ -782,5 +782,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _doctree_read)
     app.connect("build-finished", _copy_data)
     app.connect("build-finished", _copy_takeaway)
-    app.connect("build-finished", _write_book_css)
+    # after every other handler: the theme rewrites pygments.css (light and dark) when the
+    # build finishes, and this reads the sheets as they are finally shipped
+    app.connect("build-finished", _write_book_css, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -52,21 +52,22 @@
     });
     return lines.length === 1 ? lines[0] : lines;
   }
-  /* Cap long axis labels to `limit` px. A y axis's long category labels wrap instead, on up
-     to WRAP_LINES lines (reportWrap, below); returns the most lines a label may take. */
+  /* Cap long axis labels to `limit` px. In a chart that sets a height per band (`wrap`: its
+     bands can grow), a y axis's long category labels wrap instead, on up to WRAP_LINES lines
+     (reportWrap, below); returns the most lines a label may take. */
   var WRAP_LINES = 3;
   var LINE = 12;  // px per wrapped line (11 px labels)
-  function capLabels(node, limit, channel) {
+  function capLabels(node, limit, wrap, channel) {
     var lines = 1;
     if (Array.isArray(node)) {
-      node.forEach(function (n) { lines = Math.max(lines, capLabels(n, limit)); });
+      node.forEach(function (n) { lines = Math.max(lines, capLabels(n, limit, wrap)); });
       return lines;
     }
     if (!node || typeof node !== "object") return lines;
     Object.keys(node).forEach(function (key) {
       var value = node[key];
       if (key === "axis" && value && typeof value === "object" && value.labelLimit > limit) {
-        if (channel === "y" && !value.labelExpr && !value.labelAngle) {
+        if (wrap && channel === "y" && !value.labelExpr && !value.labelAngle) {
           var size = Math.min(value.labelFontSize || 11, 11);
           var chars = Math.max(12, Math.floor(limit / (size * GLYPH)));
           value.labelExpr = "reportWrap(datum.label, " + chars + ", " + WRAP_LINES + ")";
@@ -77,7 +78,7 @@
         }
         value.labelLimit = limit;
       }
-      lines = Math.max(lines, capLabels(value, limit, key));
+      lines = Math.max(lines, capLabels(value, limit, wrap, key));
     });
     return lines;
   }
@@ -132,9 +133,10 @@
     if (width > 0 && width < 640) {
       // On a narrow screen long category labels give up space to the plot, and
       // quantitative axes get fewer ticks.
-      var lines = capLabels(spec, Math.max(90, Math.floor(width * 0.38)));
+      var bands = !!(spec.height && spec.height.step);
+      var lines = capLabels(spec, Math.max(90, Math.floor(width * 0.38)), bands);
       // Wrapped labels need taller bands where the chart sets a height per band.
-      if (lines > 1 && spec.height && spec.height.step) {
+      if (lines > 1 && bands) {
         spec.height = { step: Math.max(spec.height.step, lines * LINE + 4) };
       }
       var axisY = cfg.axisY || (cfg.axisY = {});
