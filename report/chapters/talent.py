@@ -460,7 +460,7 @@ def pay_chart(rows: pd.DataFrame) -> alt.LayerChart:
     )
     return (ranges + lows + highs).properties(
         width="container",
-        height=max(220, 22 * len(rows)),
+        height=alt.Step(22),  # a band per report; on a phone, bands grow as labels wrap
         title=alt.Title(
             "Reported pay: Meta's recruits beside other labs' pay",
             subtitle=[

@@ -8,6 +8,10 @@ loading, folds, chart tabs, glue dependencies, take-away files) must be register
   made from vl-convert's bundle at the versions Altair expects, wrapped in a function
   scope (its top-level ``const`` names clash with Sphinx's ``doctools.js`` otherwise);
 - adds the report's chart and table scripts and its stylesheet;
+- gives every page one stylesheet, ``_static/report-book.css``: every sheet of the theme,
+  Sphinx and the extensions in the pages' order, without the rules nothing in the book can
+  match (:mod:`report.publish.css`; the theme's own is 397 KB, mostly unused), written when
+  the build finishes: one small request before the first paint instead of twelve;
 - drops sphinx-thebe's scripts, which Jupyter Book 1 adds to every page even with thebe
   off: they name an unpkg.com address and declare ``THEBE_JS_URL`` twice (a console error);
 - makes a page that pastes glue from another notebook depend on that notebook, so an
@@ -15,6 +19,9 @@ loading, folds, chart tabs, glue dependencies, take-away files) must be register
 - ships every chart's take-away files (``_static/charts/``, made by ``report.publish.takeaway``)
   and the print edition (``report.publish.pdf``, made by ``python -m report pdf``) when it exists;
   ``_static/report-print.js`` tells the pages whether it does.
+- shows a section's tagged sub-sections (cell tag ``report-tab``) as one set of tabs, each
+  labelled with its sub-section's title and holding its prose and charts;
+  ``_static/report-tabs.js`` opens the tab a link points into;
 - puts the reader first: a chapter's collapsed "How this chapter was run" note moves below its
   key figures, its key figures link to the chapter's list of sources, and that list is
   labelled ``<chapter>-sources`` for links from other pages;
@@ -203,7 +210,21 @@ def _templates(cache: Path) -> Path:
         for line in macros.splitlines()
         if "fontawesome.js" not in line and 'rel="preload"' not in line
     ]
-    _write_if_changed(folder / "static" / "webpack-macros.html", "\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    # The theme's two stylesheets (theme.css only @imports basic.css: a request chain) give
+    # way to the book's one combined stylesheet (written when the build finishes).
+    sheets = re.compile(
+        r'<link href="\{\{ pathto\(\'_static/styles/theme\.css\', 1\) \}\}[^"]*" rel="stylesheet" />\s*'
+        r'<link href="\{\{ pathto\(\'_static/styles/pydata-sphinx-theme\.css\', 1\) \}\}[^"]*" rel="stylesheet" />'
+    )
+    text, count = sheets.subn(
+        f"<link href=\"{{{{ pathto('_static/{BOOK_CSS}', 1) }}}}?v={{{{ report_css_version }}}}\" "
+        'rel="stylesheet" />',
+        text,
+    )
+    if count != 1:
+        raise RuntimeError("the theme's stylesheet links changed; review webpack-macros.html")
+    _write_if_changed(folder / "static" / "webpack-macros.html", text)
     # Same name, earlier folder: the book theme extends "pydata_sphinx_theme/layout.html".
     _write_if_changed(folder / "pydata_sphinx_theme" / "layout.html", layout_template())
     # The theme puts its components folder on the template path: same name, earlier folder.
@@ -271,8 +292,46 @@ def _builder_inited(app: Any) -> None:
     app.add_js_file("report-takeaway.js", priority=404, loading_method="defer")
     app.add_js_file("report-tables.js", priority=405, loading_method="defer")
     app.add_js_file("report-search.js", priority=406, loading_method="defer")
+    app.add_js_file("report-tabs.js", priority=407, loading_method="defer")
     app.add_css_file("report.css")
     app.add_css_file("report-takeaway.css")
+
+
+#: The book's one stylesheet: every stylesheet of the theme, Sphinx and the extensions, in
+#: the order the pages listed them, without the rules nothing in the book can match
+#: (:mod:`report.publish.css`). One small request instead of twelve before the first paint.
+BOOK_CSS = "report-book.css"
+#: The theme's stylesheets, first (``theme.css`` is only an ``@import`` of ``basic.css``).
+THEME_CSS = ("_static/basic.css", "_static/styles/pydata-sphinx-theme.css")
+
+
+def _priority(sheet: Any) -> int:
+    return getattr(sheet, "priority", 500)
+
+
+def _write_book_css(app: Any, exception: Exception | None) -> None:
+    """Write ``_static/report-book.css`` from the built pages and the stylesheets they listed.
+
+    A sheet's ``url()`` addresses stay right: every sheet lives in ``_static/`` or below, and
+    the only relative one (``basic.css``'s ``file.png``) is in ``_static/`` itself.
+    """
+    from report.publish import css
+
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    order = getattr(app.builder, "report_css_order", None) or [
+        *THEME_CSS,
+        *[c.filename for c in sorted(app.builder._css_files, key=_priority)],
+    ]
+    used = css.book_words(out)
+    parts = []
+    for name in order:
+        path = out / name.split("?")[0]
+        if not path.is_file():
+            raise RuntimeError(f"stylesheet {name} listed by the pages is missing from {out}")
+        parts.append(f"/* {name} */\n" + css.purge(path.read_text(encoding="utf-8"), used))
+    (out / "_static" / BOOK_CSS).write_text("".join(parts), encoding="utf-8")
 
 
 #: Scripts that stay synchronous: inline scripts of the page read what they define.
@@ -312,6 +371,18 @@ _TAKEAWAY_HREF = re.compile(r'href="(?:\.\./)*_static/charts/')
 
 
 def _html_page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
+    sheets = context.get("css_files")
+    if sheets is not None:
+        names = [str(getattr(c, "filename", c)) for c in sorted(sheets, key=_priority)]
+        order = getattr(app.builder, "report_css_order", None)
+        if order is None:
+            order = app.builder.report_css_order = [*THEME_CSS, *names]
+        elif order[len(THEME_CSS) :] != names:
+            raise RuntimeError(f"{pagename} has stylesheets of its own ({names}); combine them too")
+        context["css_files"] = []
+        # the sheets' own versions (Sphinx's ?v= digests) name the combined one's
+        digest = hashlib.sha1("|".join(order).encode()).hexdigest()[:8]
+        context["report_css_version"] = digest
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [deferred(s) for s in scripts if not _is_thebe(s)]
@@ -381,6 +452,7 @@ def _doctree_read(app: Any, doctree: Any) -> None:
     reader_first(doctree)
     chart_tabs(doctree)
     phone_contents(doctree)
+    section_tabs(doctree)
     _label_sources(app, doctree)
 
 
@@ -578,6 +650,73 @@ def chart_tabs(doctree: Any) -> None:
                 tab_set.append(item)
 
 
+#: The cell tag that makes a sub-section one tab of its section's tab set.
+TAB_TAG = "report-tab"
+
+
+def _tabbed(node: Any) -> bool:
+    """Whether ``node`` is a sub-section one of whose own cells carries :data:`TAB_TAG`."""
+    from docutils import nodes
+
+    def own(cell: Any) -> bool:  # the cell's nearest section is ``node`` (tabs may wrap it)
+        parent = cell.parent
+        while parent is not None and not isinstance(parent, nodes.section):
+            parent = parent.parent
+        return parent is node
+
+    return isinstance(node, nodes.section) and any(
+        f"tag_{TAB_TAG}" in c.get("classes", []) and own(c) for c in node.findall(nodes.container)
+    )
+
+
+def section_tabs(doctree: Any) -> None:
+    """Show consecutive tagged sub-sections of a section as one set of tabs.
+
+    A sub-section one of whose cells is tagged ``report-tab`` in the notebook becomes a tab:
+    its label is the sub-section's title and its body is the whole sub-section (its prose,
+    charts, tables and captions), so every chart stays under the words that describe it.
+    Two or more such sub-sections in a row form one tab set, in the notebook's order; a lone
+    one stays a plain sub-section. The sub-section keeps its heading (visually hidden, for
+    screen readers and the print edition, which shows every tab); its anchor moves to the
+    tab's label, which is always on screen, so the contents (collected before this runs, so
+    they still list every sub-section) and links land on it and ``report-tabs.js`` opens it.
+    """
+    from docutils import nodes
+    from sphinx_design.shared import create_component
+
+    for parent in list(doctree.findall(nodes.section)):
+        groups: list[list[Any]] = []
+        run: list[Any] = []
+        for child in list(parent.children):
+            if _tabbed(child):
+                run.append(child)
+                continue
+            if run:
+                groups.append(run)
+            run = []
+        if run:
+            groups.append(run)
+        for group in groups:
+            if len(group) < 2:
+                continue
+            tab_set = create_component("tab-set", classes=["sd-tab-set", "report-section-tabs"])
+            parent.insert(parent.index(group[0]), tab_set)
+            for section in group:
+                parent.remove(section)
+                title = section[0].astext()
+                label = nodes.rubric(title, nodes.Text(title), classes=["sd-tab-label"])
+                # Sphinx numbers sections by their first id: the section keeps one.
+                label["ids"] = list(section["ids"])
+                section["ids"] = [f"{section['ids'][0]}-tab"]
+                section["classes"].append("report-tab-section")
+                content = create_component(
+                    "tab-content", classes=["sd-tab-content"], children=[section]
+                )
+                tab_set.append(
+                    create_component("tab-item", classes=["sd-tab-item"], children=[label, content])
+                )
+
+
 class VegaLiteInBook:
     """myst-nb plugin: the Vega-Lite MIME bundle is for JupyterLab; the book draws text/html.
 
@@ -643,4 +782,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _doctree_read)
     app.connect("build-finished", _copy_data)
     app.connect("build-finished", _copy_takeaway)
+    # after every other handler: the theme rewrites pygments.css (light and dark) when the
+    # build finishes, and this reads the sheets as they are finally shipped
+    app.connect("build-finished", _write_book_css, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

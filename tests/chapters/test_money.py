@@ -294,6 +294,17 @@ def test_annual_bridge_matches_the_data():
     chart = infra.annual_bridge_chart(bridge).to_dict()
     assert chart["title"]["text"] and chart["description"]
     assert all("tooltip" in layer["encoding"] for layer in chart["layer"])
+    # eight steps a year: a menu shows one step alone, in both layers (bars and crosses)
+    (param,) = chart["params"]
+    assert param["select"]["fields"] == ["step"]
+    assert param["bind"]["input"] == "select"
+    assert param["bind"]["options"] == [None, *infra.ANNUAL_BRIDGE_STEPS]
+    assert param["bind"]["labels"] == [infra.financing.ALL_STEPS, *infra.ANNUAL_BRIDGE_STEPS]
+    for layer in chart["layer"]:
+        assert [t["filter"] for t in layer["transform"] if "filter" in t] == [
+            {"param": param["name"]}
+        ]
+        assert "domain" not in layer["encoding"]["xOffset"].get("scale", {})
 
 
 # ------------------------------------------------------------------ off balance sheet, stages

@@ -196,3 +196,22 @@ def test_pdf_matches_compares_the_printed_and_the_staged_edition(tmp_path):
     assert pdf_matches(stage, pdf_file)
     (stage / EDITION_KEY).write_text("abd")
     assert not pdf_matches(stage, pdf_file)
+
+
+def test_sub_sections_shown_as_tabs_print_under_their_own_headings(printed, book):
+    """The print edition drops the tabs' labels and shows every tab: each sub-section prints
+    its own heading, in the notebook's order."""
+    soup = BeautifulSoup(
+        (book / "chapters" / "infrastructure.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    labels = [
+        label.get_text(" ", strip=True)
+        for label in soup.select("div.report-section-tabs > label.sd-tab-label")
+    ]
+    assert len(labels) >= 8
+    text = squash(" ".join(page_texts(printed[0])))
+    at = text.index(squash("Infrastructure"))
+    for label in labels:
+        found = text.find(squash(label), at)
+        assert found > 0, f"sub-section {label!r} has no heading in the print edition"
+        at = found

@@ -246,6 +246,10 @@ ANNUAL_BRIDGE_STEPS = [
 ]
 
 
+#: The annual bridge chart's menu entry that shows every step at once.
+ALL_STEPS = "Every step"
+
+
 _SIGN = {
     BRIDGE_STEPS[0]: 1,
     BRIDGE_STEPS[1]: -1,
@@ -400,12 +404,25 @@ def annual_bridge(
 
 
 def annual_bridge_chart(bridge: pd.DataFrame) -> alt.LayerChart:
-    """Grouped, signed bars per fiscal year for each bridge step; a cross where not stated."""
+    """Grouped, signed bars per fiscal year for each bridge step; a cross where not stated.
+
+    Eight steps a year make thin bars: a menu (:data:`ALL_STEPS` or one step) shows one
+    step alone, its bars as wide as the year; colours stay each step's own.
+    """
     data = bridge.assign(year=bridge["fiscal_year"].astype(str))
     years = sorted(data["year"].unique())
     x = alt.X("year:O", title="Fiscal year", scale=alt.Scale(domain=years))
-    offset = alt.XOffset(
-        "step:N", sort=ANNUAL_BRIDGE_STEPS, scale=alt.Scale(domain=ANNUAL_BRIDGE_STEPS)
+    # no fixed domain: with one step picked, its bars take the year's whole width
+    offset = alt.XOffset("step:N", sort=ANNUAL_BRIDGE_STEPS)
+    # the reader's filter (a selection of one step, empty: all), so every row stays offered
+    picked = alt.selection_point(
+        name="bridge_step",
+        fields=["step"],
+        bind=alt.binding_select(
+            options=[None, *ANNUAL_BRIDGE_STEPS],
+            labels=[ALL_STEPS, *ANNUAL_BRIDGE_STEPS],
+            name="Show ",
+        ),
     )
     tooltip = [
         alt.Tooltip("year:O", title="Year"),
@@ -427,28 +444,34 @@ def annual_bridge_chart(bridge: pd.DataFrame) -> alt.LayerChart:
             color=colour,
             tooltip=tooltip,
         )
+        .transform_filter(picked)
     )
     missing = (
         alt.Chart(data[data["status"] == NOT_STATED].assign(zero=0.0))
         .mark_point(shape="cross", size=40, color="#777777", filled=True)
         .encode(x=x, xOffset=offset, y=alt.Y("zero:Q"), tooltip=tooltip)
+        .transform_filter(picked)
     )
-    return (bars + missing).properties(
-        width="container",
-        height=320,
-        title=alt.Title(
-            "Where each year's cash went",
-            subtitle=(
-                "Operating cash flow in, capex out, free cash flow left, then buybacks, dividends, "
-                "borrowing and cash; grey cross: not stated in our sources"
+    return (
+        (bars + missing)
+        .add_params(picked)
+        .properties(
+            width="container",
+            height=320,
+            title=alt.Title(
+                "Where each year's cash went",
+                subtitle=(
+                    "Operating cash flow in, capex out, free cash flow left, then buybacks, dividends, "
+                    "borrowing and cash; grey cross: not stated in our sources"
+                ),
             ),
-        ),
-        description=(
-            "Grouped bar chart per fiscal year of Meta's funding bridge in billions of US dollars: "
-            "operating cash flow, purchases of property and equipment, finance-lease principal, "
-            "free cash flow, share buybacks, dividends, debt issued and the change in cash; "
-            "outflows below zero, and a grey cross where no source states a step."
-        ),
+            description=(
+                "Grouped bar chart per fiscal year of Meta's funding bridge in billions of US dollars: "
+                "operating cash flow, purchases of property and equipment, finance-lease principal, "
+                "free cash flow, share buybacks, dividends, debt issued and the change in cash; "
+                "outflows below zero, and a grey cross where no source states a step."
+            ),
+        )
     )
 
 

@@ -52,16 +52,42 @@
     });
     return lines.length === 1 ? lines[0] : lines;
   }
-  function capLabels(node, limit) {
-    if (Array.isArray(node)) { node.forEach(function (n) { capLabels(n, limit); }); return; }
-    if (!node || typeof node !== "object") return;
+  /* Cap long axis labels to `limit` px. In a chart that sets a height per band (`wrap`: its
+     bands can grow), a y axis's long category labels wrap instead, on up to WRAP_LINES lines
+     (reportWrap, below); returns the most lines a label may take. */
+  var WRAP_LINES = 3;
+  var LINE = 12;  // px per wrapped line (11 px labels)
+  function capLabels(node, limit, wrap, channel) {
+    var lines = 1;
+    if (Array.isArray(node)) {
+      node.forEach(function (n) { lines = Math.max(lines, capLabels(n, limit, wrap)); });
+      return lines;
+    }
+    if (!node || typeof node !== "object") return lines;
     Object.keys(node).forEach(function (key) {
       var value = node[key];
       if (key === "axis" && value && typeof value === "object" && value.labelLimit > limit) {
+        if (wrap && channel === "y" && !value.labelExpr && !value.labelAngle) {
+          var size = Math.min(value.labelFontSize || 11, 11);
+          var chars = Math.max(12, Math.floor(limit / (size * GLYPH)));
+          value.labelExpr = "reportWrap(datum.label, " + chars + ", " + WRAP_LINES + ")";
+          value.labelFontSize = size;
+          value.labelLineHeight = LINE;
+          value.labelOverlap = false;  // each band is tall enough for its label (below)
+          lines = WRAP_LINES;
+        }
         value.labelLimit = limit;
       }
-      capLabels(value, limit);
+      lines = Math.max(lines, capLabels(value, limit, wrap, key));
     });
+    return lines;
+  }
+  /* Vega expression function: a label's words on at most `most` lines of `chars` characters
+     (the last line keeps the rest and is cut by the axis's labelLimit). */
+  function reportWrap(text, chars, most) {
+    var lines = wrapLine(text, chars);
+    if (lines.length <= most) return lines.length === 1 ? lines[0] : lines;
+    return lines.slice(0, most - 1).concat([lines.slice(most - 1).join(" ")]);
   }
   /* Dark mode: every colour literal of the spec (config, marks, scale ranges; not the data)
      that is one of the theme's greys or black becomes its light counterpart. */
@@ -107,7 +133,12 @@
     if (width > 0 && width < 640) {
       // On a narrow screen long category labels give up space to the plot, and
       // quantitative axes get fewer ticks.
-      capLabels(spec, Math.max(90, Math.floor(width * 0.38)));
+      var bands = !!(spec.height && spec.height.step);
+      var lines = capLabels(spec, Math.max(90, Math.floor(width * 0.38)), bands);
+      // Wrapped labels need taller bands where the chart sets a height per band.
+      if (lines > 1 && bands) {
+        spec.height = { step: Math.max(spec.height.step, lines * LINE + 4) };
+      }
       var axisY = cfg.axisY || (cfg.axisY = {});
       axisY.labelLimit = Math.min(axisY.labelLimit || 180, Math.floor(width * 0.38));
       var axisQ = cfg.axisQuantitative || (cfg.axisQuantitative = {});
@@ -161,7 +192,10 @@
     return changed;
   }
   function render(el, spec, attempts, dark) {
-    var options = { actions: false, renderer: "svg", tooltip: { theme: dark ? "dark" : "light" } };
+    var options = {
+      actions: false, renderer: "svg", tooltip: { theme: dark ? "dark" : "light" },
+      expressionFunctions: { reportWrap: reportWrap }
+    };
     return window.vegaEmbed(el, spec, options).then(function (result) {
       if (attempts > 0 && overflow(el) > 2 && narrower(spec)) {
         result.finalize();
