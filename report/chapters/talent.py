@@ -14,7 +14,7 @@ import pandas as pd
 from report.data.sourcing import preferred
 from report.show.figures import and_list, cardinal, date, fixed, months_between, months_range
 from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
-from report.show.theme import colour_name
+from report.show.theme import colour_name, present_scale
 
 STATUS_LABELS = {
     "company_statement": "Confirmed by the payer",
@@ -284,7 +284,7 @@ PAY_FACT_KEYS = ["organisation", "figure"]
 PAY_STATUS_ORDER = ["denied", "company_statement", "press_report", "third_party_claim"]
 
 
-def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
+def pay_figures(reports: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per reported figure (:data:`PAY_FACT_KEYS`), whatever the number of its rows.
 
     ``reports`` is ``compensation_reports`` (USD millions). The figure keeps its first report's
@@ -292,8 +292,10 @@ def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
     with denials last), the earliest ``reported_date`` and the latest as ``last_reported`` (a
     denial's date: what a figure's status is as of), every ``source_id`` (joined by ``;``)
     and the strongest ``status`` (:data:`PAY_STATUS_ORDER`); ``rows`` says how many rows it
-    rests on. Raises ``ValueError`` naming the figure when its rows disagree on ``low_usd_m``
-    or ``high_usd_m`` (two amounts are two figures).
+    rests on. Where its rows disagree on the amount (two outlets' sizes of one offer), the
+    amount of the preferred row (``preferred``: strongest source, then newest) is the figure's,
+    and the other rows stay in the table of sources that disagree; without ``sources`` that
+    raises ``ValueError`` naming the figure.
     """
     if reports.empty:
         return reports.assign(rows=pd.Series(dtype=int))
@@ -302,14 +304,18 @@ def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
     ).sort_values(["_denial", "_order"])
     out = []
     for (organisation, figure), rows in ordered.groupby(PAY_FACT_KEYS, sort=False):
+        first = rows.iloc[0].copy()
         for end in ("low_usd_m", "high_usd_m"):
             if rows[end].nunique(dropna=False) > 1:
-                amounts = ", ".join(sorted({str(v) for v in rows[end]}))
-                raise ValueError(
-                    f"compensation_reports: figure {figure!r} ({organisation}) has rows that "
-                    f"disagree on {end} ({amounts}); two amounts are two figures"
-                )
-        first = rows.iloc[0].copy()
+                if sources is None:
+                    amounts = ", ".join(sorted({str(v) for v in rows[end]}))
+                    raise ValueError(
+                        f"compensation_reports: figure {figure!r} ({organisation}) has rows that "
+                        f"disagree on {end} ({amounts}); pass sources to take the preferred"
+                    )
+                best = preferred(rows.drop(columns=["_denial", "_order"]), ["figure"], sources)
+                first["low_usd_m"] = best["low_usd_m"].iloc[0]
+                first["high_usd_m"] = best["high_usd_m"].iloc[0]
         for field in ("period_years", "note"):
             stated = rows[field].dropna()
             if not stated.empty:
@@ -328,13 +334,15 @@ def pay_figures(reports: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def pay_ranges(reports: pd.DataFrame, minimum: float) -> pd.DataFrame:
+def pay_ranges(
+    reports: pd.DataFrame, minimum: float, sources: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Reported figures with an amount, high end at least ``minimum`` (USD m), labelled for charting.
 
     One row per figure (:func:`pay_figures`): a figure two sources report, or a report and its
     denial, is drawn and counted once.
     """
-    rows = pay_figures(reports).dropna(subset=["low_usd_m"]).copy()
+    rows = pay_figures(reports, sources).dropna(subset=["low_usd_m"]).copy()
     rows["high_usd_m"] = rows["high_usd_m"].fillna(rows["low_usd_m"])
     rows = rows[rows["high_usd_m"] >= minimum].copy()
     rows["status_label"] = rows["status"].map(STATUS_LABELS)
@@ -423,7 +431,7 @@ def pay_chart(rows: pd.DataFrame) -> alt.LayerChart:
     colour = alt.Color(
         "status_label:N",
         title="What the figure is",
-        scale=alt.Scale(domain=list(STATUS_LABELS.values()), range=STATUS_COLOURS),
+        scale=present_scale(STATUS_LABELS, STATUS_COLOURS, rows["status"]),  # a mark each
         legend=alt.Legend(columns=2),
     )
     order = rows.sort_values(["payer", "high_usd_m"], ascending=[True, False])["label"].tolist()

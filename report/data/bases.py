@@ -94,6 +94,22 @@ def difference(a: float, a_basis: str, b: float, b_basis: str) -> float:
     return float(a) - float(b)
 
 
+def lease_principal(headline: float, purchases: float) -> float:
+    """Principal payments on finance leases implied by the two capex bases of one period, USD bn.
+
+    The one difference across the bases that is allowed, because it is their definition: the
+    headline figure is purchases of property and equipment plus finance-lease principal, so
+    their difference is the principal. Raises ``ValueError`` when it comes out below zero
+    (the two figures cannot be of one period on these definitions).
+    """
+    value = float(headline) - float(purchases)
+    if value < -0.005:
+        raise ValueError(
+            f"headline capex {headline} is below purchases {purchases}: not one period's two bases"
+        )
+    return max(value, 0.0)
+
+
 def growth(now: float, now_basis: str, before: float, before_basis: str) -> float:
     """Growth of ``now`` over ``before`` as a fraction (0.25 = +25%), one basis only.
 

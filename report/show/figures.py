@@ -429,7 +429,15 @@ def and_list(items: list[str] | tuple[str, ...], conjunction: str = "and") -> st
 CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 
 #: Codes whose words are not the code's own (units, mostly).
-CODE_WORDS = {"usd_bn": "USD bn", "usd_m": "USD m", "pct": "%"}
+CODE_WORDS = {
+    "usd_bn": "USD bn",
+    "usd_m": "USD m",
+    "pct": "%",
+    # the capex bases and free-cash-flow definitions (report.data.bases), as a table shows them
+    "purchases_ppe": "Purchases basis",
+    "incl_finance_leases": "Headline basis",
+    "ocf_less_purchases": "Operating cash flow less purchases",
+}
 
 
 def readable_code(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -113,6 +114,21 @@ def disagreements_html(
     columns = {**labels, "source": "Source"}
     if "note" in rows.columns:
         columns["note"] = "Note"
+        # a note that names another source by its id names it by its publisher instead
+        ids = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
+        rows["note"] = [
+            ids.sub(
+                lambda m: (
+                    str(by_id.loc[m.group(0), "publisher"])
+                    if m.group(0) in by_id.index
+                    else m.group(0)
+                ),
+                n,
+            )
+            if isinstance(n, str)
+            else n
+            for n in rows["note"]
+        ]
     dates = {
         name: figures.short_date
         for name in columns

@@ -53,6 +53,26 @@ _GREY = "#5f6368"
 YEAR_AXIS = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})
 
 
+def present_scale(labels: dict[str, str], values: list, present: object) -> alt.Scale:
+    """A categorical scale listing only the categories that have a mark, each keeping its value.
+
+    ``labels`` maps codes to the words a legend shows, in legend order; ``values`` gives each
+    code's colour or shape, in the same order; ``present`` holds the labels (or codes) the
+    chart's rows carry. A legend then never lists a category with no mark, and a category keeps
+    its colour or shape whichever others are drawn. Raises ``ValueError`` when ``values`` and
+    ``labels`` differ in length.
+    """
+    if len(values) < len(labels):
+        raise ValueError(f"{len(labels)} categories but {len(values)} colours or shapes")
+    seen = set(present)
+    pairs = [
+        (word, value)
+        for (code, word), value in zip(labels.items(), values, strict=False)
+        if code in seen or word in seen
+    ]
+    return alt.Scale(domain=[w for w, _ in pairs], range=[v for _, v in pairs])
+
+
 def theme() -> alt.theme.ThemeConfig:
     """The report's Altair theme: palette, font, quiet axes, transparent background."""
     return {

@@ -237,6 +237,7 @@ def test_no_table_cell_is_a_data_id_or_an_editors_note():
     from bs4 import BeautifulSoup
 
     root = Path(__file__).resolve().parents[2]
+    ids = set(data.load("sources")["source_id"])
     found = []
     for path in sorted((root / "chapters").glob("*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -247,7 +248,8 @@ def test_no_table_cell_is_a_data_id_or_an_editors_note():
                     continue
                 for td in BeautifulSoup(html, "html.parser").find_all("td"):
                     text = td.get_text(" ", strip=True)
-                    if re.fullmatch(_BARE_ID, text) or any(e in text for e in _EDITORS):
+                    named = ids & set(re.findall(_BARE_ID, text))  # a source by its id
+                    if re.fullmatch(_BARE_ID, text) or any(e in text for e in _EDITORS) or named:
                         found.append(f"{path.name}: {text[:80]}")
     assert found == []
 
@@ -330,3 +332,44 @@ def test_no_glued_sentence_carries_a_data_code():
                     if code not in params:
                         found.append(f"{path.name}: {code} in {value[:80]}")
     assert found == []
+
+
+def test_a_legend_lists_only_categories_that_have_a_mark(tables):
+    """The pay chart listed 'Confirmed by the payer', the deals chart 'Chips and hardware' and
+    the release timeline 'Internal only' with no mark (third analyst, #26)."""
+    from report.show.theme import present_scale
+
+    scale = present_scale({"a": "A", "b": "B", "c": "C"}, ["red", "green", "blue"], ["c", "A"])
+    assert scale.to_dict() == {"domain": ["A", "C"], "range": ["red", "blue"]}  # values kept
+    from report.chapters import talent
+
+    shown = talent.pay_ranges(data.load("compensation_reports"), 0, data.load("sources"))
+    spec = talent.pay_chart(shown).to_dict()
+    scales = [
+        layer["encoding"]["color"]["scale"]
+        for layer in spec.get("layer", [spec])
+        if "color" in layer.get("encoding", {})
+    ]
+    assert scales and all(set(s["domain"]) <= set(shown["status_label"]) for s in scales)
+
+
+def test_a_principal_no_source_states_is_the_headline_capex_less_purchases(tables):
+    """2025 finance-lease principal and 2019 free cash flow were drawn as not stated although
+    the two capex bases imply them (third analyst, #26)."""
+    assert bases.lease_principal(72.22, 69.691) == pytest.approx(2.529)
+    with pytest.raises(ValueError, match="below purchases"):
+        bases.lease_principal(60.0, 69.691)
+    capex, sources = tables["capex_annual"], tables["sources"]
+    purchases = infra.capex_series(capex, "purchases_ppe", sources)
+    headline = infra.capex_series(capex, "incl_finance_leases", sources)
+    bridge = infra.annual_bridge(tables["cash_flow"], purchases, sources, headline=headline)
+    step = bridge.set_index(["fiscal_year", "step"])
+    principal = step.loc[(2025, "Principal payments on finance leases")]
+    assert principal["status"] == "our arithmetic"
+    assert principal["definition"] == "headline capex less purchases"
+    # the reported 2025 free cash flow equals cash flow less both parts, so the parts agree
+    fcf = step.loc[(2025, "Free cash flow"), "usd_bn"]
+    ocf = step.loc[(2025, "Operating cash flow"), "usd_bn"]
+    ppe = step.loc[(2025, "Purchases of property and equipment"), "usd_bn"]
+    assert fcf == pytest.approx(ocf + ppe + principal["usd_bn"], abs=0.01)
+    assert step.loc[(2019, "Free cash flow"), "status"] == "our arithmetic"

@@ -89,7 +89,7 @@ def test_the_book_counts_each_reported_figure_once():
     from report.data import load
 
     data = load("compensation_reports")
-    shown = talent.pay_ranges(data, 0)
+    shown = talent.pay_ranges(data, 0, load("sources"))
     meta = data[(data["organisation"] == "Meta") & data["low_usd_m"].notna()]
     assert int((shown["payer"] == "Meta").sum()) == meta["figure"].nunique() < len(meta)
     assert shown["figure"].is_unique
@@ -262,3 +262,16 @@ def test_recruits_who_never_started_are_counted_apart_in_words():
     assert talent.never_joined_sentence([]) == "no source says a recruit never started"
     assert talent.never_joined_sentence(["Ivy"]).startswith("one more recruit in our sources (Ivy)")
     assert talent.never_joined_sentence(["Cy", "Ivy"]).startswith("two more recruits")
+
+
+def test_two_outlets_sizes_of_one_offer_are_one_figure_at_the_stronger_sources_size():
+    """Tulloch's offer was counted twice ($1bn and $1.5bn) while the table of sources that
+    disagree called it one figure (third analyst, #26)."""
+    rows = reports()
+    rows.loc[rows["figure"] == "t-1bn", "figure"] = "t-1-5bn"  # one offer, two sizes
+    shown = talent.pay_ranges(rows, 0, SOURCES)
+    offer = shown[shown["figure"] == "t-1-5bn"]
+    assert len(offer) == 1 and offer["status"].iloc[0] == "denied"
+    # s1 (news) outranks s2 (note) and s3 (syndicated): the size s1's newest row gives
+    assert offer["high_usd_m"].iloc[0] in (1500, 1000)
+    assert talent.pay_texts(shown)["base"] == "1"

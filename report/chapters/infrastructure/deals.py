@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from report.show.marks import date_known_opacity, date_spans, date_tooltips, with_date_spans
-from report.show.theme import PALETTE
+from report.show.theme import PALETTE, present_scale
 
 DEAL_KINDS = {
     "joint_venture": "Joint venture",
@@ -96,7 +96,7 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("amount_usd_bn:Q", title="Amount (USD bn)")
     # One scale for colour, fill and stroke, with every kind in a fixed order, so the legend
     # (colour) maps each mark the way its fill and outline are drawn.
-    kinds = alt.Scale(domain=list(DEAL_KINDS.values()), range=PALETTE[: len(DEAL_KINDS)])
+    kinds = present_scale(DEAL_KINDS, PALETTE, rows["kind"])  # only kinds with a mark
     colour = alt.Color("kind_label:N", title="Kind", scale=kinds)
     points = (
         alt.Chart(rows)
@@ -115,7 +115,7 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
                 "stage_label:N",
                 title="Stage",
                 sort=list(STAGES.values()),
-                scale=alt.Scale(domain=list(STAGES.values()), range=STAGE_SHAPES),
+                scale=present_scale(STAGES, STAGE_SHAPES, rows["stage_label"]),
             ),
             fillOpacity=alt.condition(
                 alt.datum.stage_label == talks, alt.value(0.0), alt.value(0.75)
@@ -239,9 +239,7 @@ def off_balance_chart(items: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("grade:N", title="Source grade"),
         alt.Tooltip("source_id:N", title="Source"),
     ]
-    kinds = alt.Scale(
-        domain=list(OFF_BALANCE_KINDS.values()), range=PALETTE[: len(OFF_BALANCE_KINDS)]
-    )
+    kinds = present_scale(OFF_BALANCE_KINDS, PALETTE, items["kind"])  # only kinds with a mark
     colour = alt.Color("kind_label:N", title="Kind", scale=kinds)
     talks = STAGES["talks"]
     bars = (

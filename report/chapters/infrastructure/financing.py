@@ -9,7 +9,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from report.data.bases import CAPEX_BASIS_SHORT, FCF_DEFINITION, FCF_DEFINITION_SHORT, same_basis
+from report.data.bases import (
+    CAPEX_BASIS_SHORT,
+    FCF_DEFINITION,
+    FCF_DEFINITION_SHORT,
+    lease_principal,
+    same_basis,
+)
 from report.data.sourcing import preferred
 from report.show.marks import quarter_bars
 
@@ -303,6 +309,7 @@ def annual_bridge(
     purchases: pd.DataFrame,
     sources: pd.DataFrame,
     first_year: int | None = None,
+    headline: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The annual funding bridge, one row per fiscal year and step (``ANNUAL_BRIDGE_STEPS``).
 
@@ -319,7 +326,10 @@ def annual_bridge(
     Free cash flow is on Meta's definition only (:data:`report.data.bases.FCF_DEFINITION`): the
     reported figure where a source states it on that definition, otherwise operating cash flow
     less purchases and finance-lease principal when all three are stated, otherwise not stated
-    (a figure on another definition never stands in). Share buybacks are the full-year figure,
+    (a figure on another definition never stands in). Finance-lease principal no source states
+    is, where ``headline`` (the headline-basis capex series) has the year, the headline figure
+    less purchases (:func:`report.data.bases.lease_principal`, our arithmetic). Share buybacks
+    are the full-year figure,
     or, where none is stated or it is marked ``disputed`` (a total that adds the taxes paid on
     net share settlement), the sum of the four quarters when all four are stated (our
     arithmetic). The change in cash needs the year-end balance of the year and the year
@@ -368,6 +378,19 @@ def annual_bridge(
                 "reported",
                 "",
                 buys.loc[year, "source_id"],
+            )
+        if (
+            BRIDGE_STEPS[2] not in values
+            and BRIDGE_STEPS[1] in values
+            and headline is not None
+            and year in set(headline["fiscal_year"])
+        ):  # the principal no source states is the headline capex less purchases
+            top = headline[headline["fiscal_year"] == year].iloc[0]
+            values[BRIDGE_STEPS[2]] = (
+                lease_principal(top["capex_usd_bn"], values[BRIDGE_STEPS[1]][0]),
+                "our arithmetic",
+                "headline capex less purchases",
+                f"{top['source_id']};{values[BRIDGE_STEPS[1]][3]}",
             )
         if BRIDGE_STEPS[3] not in values and set(BRIDGE_STEPS[:3]) <= set(values):
             # Meta's definition needs all three parts; without the principal it is not stated

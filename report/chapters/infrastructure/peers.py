@@ -17,6 +17,7 @@ import pandas as pd
 
 from report.data.sourcing import preferred
 from report.show.figures import and_list, ordinal, readable_code
+from report.show.theme import present_scale
 
 #: How fiscal years are placed on the time axis (the ``peer_alignment`` parameter).
 ALIGNMENTS = ("calendar", "fiscal")
@@ -416,7 +417,11 @@ def compute_plans_chart(rows: pd.DataFrame, measure: str) -> alt.Chart:
             color=alt.Color(
                 "status_label:N",
                 title="Status",
-                scale=alt.Scale(domain=list(PLAN_STATUS_LABELS.values())),
+                scale=present_scale(
+                    PLAN_STATUS_LABELS,
+                    ["#0072B2", "#009E73", "#E69F00", "#CC79A7"],
+                    rows["status"],
+                ),
             ),
             tooltip=[
                 alt.Tooltip("entity:N", title="Who"),

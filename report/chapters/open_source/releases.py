@@ -15,7 +15,7 @@ from report.show.marks import (
     top_rows,
     with_date_spans,
 )
-from report.show.theme import YEAR_AXIS, colour_name
+from report.show.theme import YEAR_AXIS, colour_name, present_scale
 
 STATUS_ORDER = ["released", "delayed", "announced", "internal_only", "shelved"]
 STATUS_LABELS = {
@@ -25,6 +25,11 @@ STATUS_LABELS = {
     "internal_only": "Internal only",
     "shelved": "Shelved",
 }
+
+#: One shape per status, fixed, so a status keeps its shape whichever others are drawn.
+STATUS_SHAPES = dict(
+    zip(STATUS_ORDER, ["circle", "square", "diamond", "triangle-up", "cross"], strict=True)
+)
 STANCE_ORDER = ["open", "mixed", "closed"]
 STANCE_COLOURS = ["#009E73", "#E69F00", "#D55E00"]
 OPENNESS_COLOURS = {"Open weights": "#009E73", "Closed": "#D55E00"}
@@ -142,6 +147,7 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
         title="Weights",
         scale=alt.Scale(domain=list(OPENNESS_COLOURS), range=list(OPENNESS_COLOURS.values())),
     )
+    shown = [s for s in STATUS_ORDER if s in set(rows["status"])]
     points = (
         alt.Chart(rows)
         .mark_point(filled=True, size=140)
@@ -150,14 +156,11 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
             y=y,
             color=colour,
             opacity=date_known_opacity(),
-            shape=alt.Shape(
+            shape=alt.Shape(  # a legend lists only the statuses that have a mark
                 "status_label:N",
                 title="Status",
-                sort=[STATUS_LABELS[s] for s in STATUS_ORDER],
-                scale=alt.Scale(
-                    domain=[STATUS_LABELS[s] for s in STATUS_ORDER],
-                    range=["circle", "square", "diamond", "triangle-up", "cross"],
-                ),
+                sort=[STATUS_LABELS[s] for s in shown],
+                scale=present_scale(STATUS_LABELS, list(STATUS_SHAPES.values()), shown),
             ),
             tooltip=[
                 alt.Tooltip("model:N", title="Model"),
