@@ -210,7 +210,7 @@ def comparables_chart(deals: pd.DataFrame) -> alt.LayerChart:
             y=y,
             size=alt.Size("amount_usd_bn:Q", legend=None, scale=alt.Scale(range=[60, 1000])),
             color=colour,
-            opacity=date_known_opacity(),
+            opacity=date_known_opacity(rows=rows),
             tooltip=[
                 alt.Tooltip("deal:N", title="Deal"),
                 alt.Tooltip("structure_label:N", title="Structure"),
@@ -297,7 +297,7 @@ def aftermath_chart(rows: pd.DataFrame) -> alt.Chart | alt.LayerChart:
             alt.Tooltip("source_id:N", title="Source"),
         ]
         x = alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y"))
-        extra = {"size": alt.value(120), "opacity": date_known_opacity()}
+        extra = {"size": alt.value(120), "opacity": date_known_opacity(rows=data)}
     points = (
         alt.Chart(data)
         .mark_point(filled=True)

@@ -404,7 +404,7 @@ def timeline_chart(events: pd.DataFrame) -> alt.Chart | alt.LayerChart:
         rows = with_date_spans(rows)
         encoding = {
             "x": alt.X("when_at:T", title=x_title, axis=alt.Axis(format="%b %Y")),
-            "opacity": date_known_opacity(),
+            "opacity": date_known_opacity(rows=rows),
         }
         tooltip = [
             *date_tooltips(),

@@ -506,7 +506,7 @@ def departures_chart(rows: pd.DataFrame) -> alt.LayerChart:
             x=alt.X("when_at:T", title="Left", axis=alt.Axis(format="%b %Y")),
             y=y,
             color=colour,
-            opacity=date_known_opacity(),
+            opacity=date_known_opacity(rows=data),
             shape=alt.Shape(
                 "outcome_label:N",
                 title="Outcome",

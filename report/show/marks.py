@@ -11,6 +11,7 @@ from report.data.sourcing import all_ids
 from report.show.figures import date as date_words
 from report.show.figures import period_of
 from report.show.figures import quarter as quarter_words
+from report.show.theme import present_scale
 
 #: Most marks a record-level chart draws before it aggregates (keeps pages small as data grows).
 MAX_MARKS = 150
@@ -152,14 +153,18 @@ def with_date_spans(
     return out
 
 
-def date_known_opacity(title: str = "Date known to") -> alt.Opacity:
-    """Opacity keyed on ``date_known`` (from :func:`with_date_spans`), with a legend."""
-    return alt.Opacity(
-        "date_known:N",
-        title=title,
-        scale=alt.Scale(domain=list(DATE_KNOWN.values()), range=DATE_KNOWN_OPACITY),
-        legend=alt.Legend(orient="bottom"),
-    )
+def date_known_opacity(
+    title: str = "Date known to", rows: pd.DataFrame | None = None
+) -> alt.Opacity:
+    """Opacity keyed on ``date_known`` (from :func:`with_date_spans`), with a legend.
+
+    Given the chart's ``rows``, the legend lists only the precisions they hold (a legend entry
+    with no mark is a promise the chart does not keep), each at its fixed opacity.
+    """
+    scale = alt.Scale(domain=list(DATE_KNOWN.values()), range=DATE_KNOWN_OPACITY)
+    if rows is not None and "date_known" in rows:
+        scale = present_scale(DATE_KNOWN, DATE_KNOWN_OPACITY, rows["date_known"].dropna())
+    return alt.Opacity("date_known:N", title=title, scale=scale, legend=alt.Legend(orient="bottom"))
 
 
 def date_tooltips(title: str = "Date") -> list[alt.Tooltip]:

@@ -373,3 +373,34 @@ def test_a_principal_no_source_states_is_the_headline_capex_less_purchases(table
     ppe = step.loc[(2025, "Purchases of property and equipment"), "usd_bn"]
     assert fcf == pytest.approx(ocf + ppe + principal["usd_bn"], abs=0.01)
     assert step.loc[(2019, "Free cash flow"), "status"] == "our arithmetic"
+
+
+def test_a_quarters_free_cash_flow_is_cash_flow_less_headline_capex_when_parts_are_missing(
+    tables,
+):
+    """Q4 2025 free cash flow was blank though cash flow and headline capex were both stated
+    (fourth analyst, #26): Meta's definition is cash flow less the headline figure."""
+    quarterly = data.load("capex_quarterly")
+    headline = quarterly[quarterly.basis == "incl_finance_leases"]
+    bridge = infra.quarterly_bridge(tables["cash_flow"], tables["sources"], headline=headline)
+    fcf = bridge[(bridge.step == "Free cash flow") & (bridge.quarter == "2025Q4")]
+    ocf = bridge[(bridge.step == "Operating cash flow") & (bridge.quarter == "2025Q4")]
+    q4 = headline[headline.quarter == "2025Q4"]
+    assert len(fcf) == 1 and bool(fcf["derived"].iloc[0])
+    assert fcf["usd_bn"].iloc[0] == pytest.approx(
+        ocf["usd_bn"].iloc[0] - q4["capex_usd_bn"].iloc[0], abs=0.05
+    )
+    bare = infra.quarterly_bridge(tables["cash_flow"], tables["sources"])  # no headline: blank
+    assert bare[(bare.step == "Free cash flow") & (bare.quarter == "2025Q4")].empty
+
+
+def test_the_date_known_legend_lists_only_the_precisions_drawn():
+    """'Date known to' listed 'quarter only' and 'year only' in charts with none (fourth
+    analyst, #26)."""
+    from report.show.marks import DATE_KNOWN, date_known_opacity
+
+    rows = pd.DataFrame({"date_known": [DATE_KNOWN["day"], DATE_KNOWN["month"], None]})
+    scale = date_known_opacity(rows=rows).to_dict()["scale"]
+    assert scale["domain"] == [DATE_KNOWN["day"], DATE_KNOWN["month"]]
+    assert len(scale["range"]) == 2
+    assert len(date_known_opacity().to_dict()["scale"]["domain"]) == len(DATE_KNOWN)

@@ -120,7 +120,7 @@ def deals_chart(deals: pd.DataFrame) -> alt.LayerChart:
             fillOpacity=alt.condition(
                 alt.datum.stage_label == talks, alt.value(0.0), alt.value(0.75)
             ),
-            opacity=date_known_opacity(),
+            opacity=date_known_opacity(rows=rows),
             tooltip=[
                 alt.Tooltip("counterparty:N", title="With"),
                 alt.Tooltip("kind_label:N", title="Kind"),

@@ -158,7 +158,10 @@ _BRIDGE_METRICS = {
 
 
 def quarterly_bridge(
-    cash_flow: pd.DataFrame, sources: pd.DataFrame, quarters: int = 4
+    cash_flow: pd.DataFrame,
+    sources: pd.DataFrame,
+    quarters: int = 4,
+    headline: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The funding bridge of the latest ``quarters`` quarters that report operating cash flow.
 
@@ -166,8 +169,10 @@ def quarterly_bridge(
     only: ``quarter`` (e.g. ``2026Q2``), ``period_end``, ``step``, ``usd_bn``, ``source_id``
     and ``derived``. Free cash flow is on Meta's definition only: the reported figure where a
     source gives it on that definition; otherwise our arithmetic (operating cash flow less
-    purchases and finance-lease principal, all three stated) and ``derived`` is True, with the
-    sources of its parts. A step no source gives is left out, never filled.
+    purchases and finance-lease principal, all three stated, or operating cash flow less the
+    quarter's headline capex from ``headline``, the ``capex_quarterly`` rows on the headline
+    basis, which is purchases plus principal) and ``derived`` is True, with the sources of its
+    parts. A step no source gives is left out, never filled.
     """
     quarterly = cash_flow[cash_flow["period"].str.contains("Q")]
     quarterly = quarterly[quarterly["metric"].isin(_BRIDGE_METRICS)]
@@ -200,6 +205,20 @@ def quarterly_bridge(
                     got.loc[p, "value_usd_bn"] for p in parts[1:]
                 )
                 sid, derived = ";".join(got.loc[p, "source_id"] for p in parts), True
+            elif (
+                metric == "free_cash_flow"
+                and "operating_cash_flow" in got.index
+                and headline is not None
+                and period in set(headline["quarter"])
+            ):
+                # Meta's definition: operating cash flow less the headline capex (purchases
+                # plus finance-lease principal), the same quarter's, one basis
+                top = preferred(headline[headline["quarter"] == period], ["quarter"], sources)
+                value = got.loc["operating_cash_flow", "value_usd_bn"] - float(
+                    top["capex_usd_bn"].iloc[0]
+                )
+                sid = f"{got.loc['operating_cash_flow', 'source_id']};{top['source_id'].iloc[0]}"
+                derived = True
             else:
                 continue
             rows.append(

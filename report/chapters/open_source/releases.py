@@ -155,7 +155,7 @@ def timeline_chart(rows: pd.DataFrame, edition: pd.Timestamp) -> alt.LayerChart:
             x=alt.X("when_at:T", title=x_title, axis=YEAR_AXIS),
             y=y,
             color=colour,
-            opacity=date_known_opacity(),
+            opacity=date_known_opacity(rows=rows),
             shape=alt.Shape(  # a legend lists only the statuses that have a mark
                 "status_label:N",
                 title="Status",
@@ -224,7 +224,7 @@ def sizes_chart(rows: pd.DataFrame) -> alt.LayerChart:
             title=None,
             scale=alt.Scale(domain=["Meta", "Other labs"], range=["circle", "square"]),
         ),
-        opacity=date_known_opacity(),
+        opacity=date_known_opacity(rows=sized),
     )
     spans = date_spans(
         sized,
@@ -321,7 +321,7 @@ def stances_chart(rows: pd.DataFrame) -> alt.LayerChart:
             x=alt.X("when_at:T", title="Date", axis=alt.Axis(format="%b %Y")),
             y=y,
             color=colour,
-            opacity=date_known_opacity(),
+            opacity=date_known_opacity(rows=rows),
             tooltip=[
                 *date_tooltips(),
                 alt.Tooltip("speaker:N", title="Who"),
