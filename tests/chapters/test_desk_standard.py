@@ -404,3 +404,16 @@ def test_the_date_known_legend_lists_only_the_precisions_drawn():
     assert scale["domain"] == [DATE_KNOWN["day"], DATE_KNOWN["month"]]
     assert len(scale["range"]) == 2
     assert len(date_known_opacity().to_dict()["scale"]["domain"]) == len(DATE_KNOWN)
+
+
+def test_an_event_in_two_chapters_carries_one_date_at_one_precision():
+    """The lab's four-way split read 'August 2025' in Labs and '20 Aug 2025' in Acquisition, the
+    applied AI org 'March 2026' and '4 Mar 2026' (fourth analyst, #26): a report's day is not
+    the event's day."""
+    events = data.load("lab_events").drop_duplicates("event_id").set_index("event_id")
+    after = data.load("aftermath")
+    pairs = {"msl-four-groups": "four teams", "applied-ai-eng-org": "applied AI org"}
+    for event_id, words in pairs.items():
+        row = after[after["description"].str.contains(words, regex=False)].iloc[0]
+        assert row["date"] == events.loc[event_id, "date"], event_id
+        assert row["date_precision"] == events.loc[event_id, "date_precision"], event_id
