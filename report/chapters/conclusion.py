@@ -26,7 +26,7 @@ from report.chapters.infrastructure import shift_quarter as shift_quarter
 from report.chapters.infrastructure import watch_lists as watch_lists
 from report.chapters.infrastructure import with_midpoints as with_midpoints
 from report.data.bases import CAPEX_BASIS, CAPEX_BASIS_SHORT, same_basis
-from report.data.sourcing import preferred, split_ids
+from report.data.sourcing import preferred, publishers
 from report.show.figures import date, usd_bn
 from report.show.marks import level_rule, quarter_bars
 from report.show.theme import GREYS, colour_name
@@ -289,8 +289,7 @@ def reported_total_text(
     )
     span = annual[annual["fiscal_year"].between(first, last)]
     ours = float(span["operating_loss_usd_bn"].sum())
-    publisher = dict(zip(sources["source_id"], sources["publisher"], strict=True))
-    who = "; ".join(publisher.get(i, i) for i in split_ids(row["source_id"]))
+    who = "; ".join(publishers(row["source_id"], sources))
     return (
         f"a running total of {usd_bn(float(row['cumulative_loss_usd_bn']))} since {first} "
         f"({who}, to {date(pd.Timestamp(row['as_of']))}) against our "

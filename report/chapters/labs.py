@@ -18,7 +18,7 @@ from report.data.sourcing import (
     facts,
     preferred,
     preferred_filled,
-    split_ids,
+    publishers,
 )
 from report.show.figures import (
     and_list,
@@ -164,17 +164,13 @@ def launch_rows(
         )
         events = pd.concat([rows.drop(columns=["when"]), extra], ignore_index=True)
         rows = launches(events, after)
-    publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
     rows["weights"] = [
         WEIGHTS_WORDS[openness(releases, release_named(t, releases), sources)]
         if kind == "model_release"
         else ""
         for t, kind in zip(rows["title"], rows["type"], strict=True)
     ]
-    rows["source"] = [
-        "; ".join(dict.fromkeys(publishers.get(i, i) for i in split_ids(v)))
-        for v in rows["source_id"]
-    ]
+    rows["source"] = ["; ".join(publishers(v, sources)) for v in rows["source_id"]]
     return rows
 
 

@@ -66,6 +66,16 @@ def all_ids(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(i for v in values for i in split_ids(v)))
 
 
+def publishers(value: object, sources: pd.DataFrame) -> list[str]:
+    """The publishers of one ``*source_id`` cell, in its order, once each.
+
+    ``sources`` is the sources table; an id not in it is kept as it is, so nothing is dropped
+    silently.
+    """
+    by_id = dict(zip(sources["source_id"], sources["publisher"], strict=True))
+    return list(dict.fromkeys(by_id.get(i, i) for i in split_ids(value)))
+
+
 def best_kind(value: object, kinds: dict[str, str]) -> str | None:
     """The strongest grade among the sources of one cell (``kinds``: source id → kind)."""
     graded = [kinds[i] for i in split_ids(value) if i in kinds]

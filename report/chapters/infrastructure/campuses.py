@@ -10,7 +10,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from report.data.sourcing import split_ids
+from report.data.sourcing import publishers
 from report.show.figures import and_list
 from report.show.marks import with_date_spans
 
@@ -72,8 +72,7 @@ def status_check_text(campuses: pd.DataFrame, campus: str, sources: pd.DataFrame
     if rows.empty:
         return ""
     last = rows.iloc[-1]
-    publishers = dict(zip(sources["source_id"], sources["publisher"], strict=True))
-    who = and_list([publishers.get(i, i) for i in split_ids(last["source_id"])])
+    who = and_list(publishers(last["source_id"], sources))
     note = re.sub(r"^[A-Z][a-z]+: ", "", str(last["note"]).rstrip("."))  # "Tracker: ..." -> "..."
     return (
         f"the latest status check in our sources, from {who}, reads: {note[:1].lower()}{note[1:]}"
